@@ -1,0 +1,17 @@
+// How the CLI ends on an error: user errors as plain messages (exit 3), anything else as a bug with its stack.
+import { isUserError } from '../errors.js';
+
+/** Exit code for usage and validation errors (2 and 4 mean failed and unreachable hosts, as in Ansible). */
+export const EXIT_USAGE = 3;
+
+/** Prints an error the way a user should see it and exits. */
+export function exitWithError(e: unknown): never {
+  if (isUserError(e)) {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  const verbose = process.argv.some((a) => /^-v{3,}$/.test(a));
+  process.stderr.write(`internal error (a bug in provision, please report it): ${e instanceof Error ? (verbose ? e.stack : e.message) : String(e)}\n`);
+  if (!verbose) process.stderr.write('run again with -vvv for the stack trace\n');
+  process.exit(70);
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// argv → options → library calls. Nothing here knows how a run works; it only wires commands to the library.
+import { Command } from 'commander';
+import { registerRun } from './run.js';
+import { registerInspect } from './inspect.js';
+import { registerLab } from './lab.js';
+import { exitWithError } from './errors.js';
+
+const program = new Command()
+  .name('provision')
+  .description('Ansible-style provisioning over SSH: YAML playbooks, idempotent modules, many hosts at once.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerRun(program);
+registerInspect(program);
+registerLab(program);
+
+program.parseAsync(process.argv).catch(exitWithError);

@@ -1,0 +1,74 @@
+// One error family for everything a user can get wrong: where, what, expected vs got, and the fix.
+
+/** Where a problem is: a source position, a path into the document, a host, a task. */
+export interface Where {
+  file?: string;
+  line?: number;
+  col?: number;
+  /** Path into the document, e.g. `plays[0].tasks[3].apt.state`. */
+  path?: string;
+  host?: string;
+  task?: string;
+}
+
+/** The parts of a user-facing error. */
+export interface ProblemInfo {
+  what: string;
+  where?: Where;
+  expected?: string;
+  got?: string;
+  fix?: string;
+  /** A short stable identifier for programs (e.g. `yaml`, `schema`, `unknown-module`). */
+  code?: string;
+}
+
+/** Formats a Where as `file:line:col` (with whatever parts are known). */
+export function formatWhere(where: Where | undefined): string {
+  if (!where) return '';
+  const parts: string[] = [];
+  if (where.file) {
+    let loc = where.file;
+    if (where.line !== undefined) loc += `:${where.line}`;
+    if (where.line !== undefined && where.col !== undefined) loc += `:${where.col}`;
+    parts.push(loc);
+  }
+  if (where.host) parts.push(`host ${where.host}`);
+  if (where.task) parts.push(`task "${where.task}"`);
+  if (where.path) parts.push(where.path);
+  return parts.join(': ');
+}
+
+/** Renders a problem as the lines a user reads. */
+export function formatProblem(p: ProblemInfo): string {
+  const head = formatWhere(p.where);
+  const lines = [head ? `${head}: ${p.what}` : p.what];
+  if (p.expected !== undefined) lines.push(`  expected: ${p.expected}`);
+  if (p.got !== undefined) lines.push(`  got: ${p.got}`);
+  if (p.fix !== undefined) lines.push(`  fix: ${p.fix}`);
+  return lines.join('\n');
+}
+
+/** An error caused by user input or the state of a host; printed without a stack trace. */
+export class ProvisionError extends Error {
+  readonly problem: ProblemInfo;
+  constructor(problem: ProblemInfo) {
+    super(formatProblem(problem));
+    this.name = 'ProvisionError';
+    this.problem = problem;
+  }
+}
+
+/** Several problems found at once (e.g. every schema error of a playbook). */
+export class ProvisionErrors extends Error {
+  readonly problems: ProblemInfo[];
+  constructor(problems: ProblemInfo[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ProvisionErrors';
+    this.problems = problems;
+  }
+}
+
+/** True for errors that are the user's to fix (print the message only, no stack). */
+export function isUserError(e: unknown): e is ProvisionError | ProvisionErrors {
+  return e instanceof ProvisionError || e instanceof ProvisionErrors;
+}

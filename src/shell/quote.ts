@@ -1,0 +1,79 @@
+// The ONLY place that turns values into shell text. Every module builds commands with these functions.
+import { ProvisionError } from '../errors.js';
+import { Secret } from './secret.js';
+
+/** A piece of shell text that is already safe (built by this module); plain strings are always quoted. */
+export class ShellText {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** A value that may appear in a command. */
+export type ShellValue = string | number | Secret | ShellText;
+
+function reveal(v: ShellValue): string {
+  if (v instanceof ShellText) return v.text;
+  if (v instanceof Secret) return quote(v.reveal());
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`cannot put ${v} in a command`);
+    return String(v);
+  }
+  return quote(v);
+}
+
+/** POSIX single-quoting: the result is one word whatever the input; NUL bytes are refused (no shell can carry them). */
+export function quote(value: string): string {
+  if (value.includes('\0')) {
+    throw new ProvisionError({
+      what: 'a value contains a NUL byte, which no shell command can carry',
+      got: JSON.stringify(value.slice(0, 40)),
+      fix: 'remove the NUL byte from the value',
+      code: 'nul-byte',
+    });
+  }
+  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command from an argument list: each argument quoted. */
+export function cmd(...argv: ShellValue[]): ShellText {
+  return new ShellText(argv.map(reveal).join(' '));
+}
+
+/**
+ * Tagged template for shell text: literal parts are trusted script, every `${value}` is quoted.
+ * Arrays expand to several quoted words.
+ */
+export function sh(strings: TemplateStringsArray, ...values: (ShellValue | ShellValue[])[]): ShellText {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += Array.isArray(v) ? v.map(reveal).join(' ') : reveal(v);
+    out += strings[i + 1];
+  });
+  return new ShellText(out);
+}
+
+/** Joins shell fragments with a separator (`; `, ` && `, newline). */
+export function join(parts: ShellText[], sep = '\n'): ShellText {
+  return new ShellText(parts.map((p) => p.text).join(sep));
+}
+
+/** Privilege escalation settings for one command. */
+export interface Become {
+  /** User to become (default root). */
+  user?: string;
+  /** Escalation method; only non-interactive sudo is supported. */
+  method?: 'sudo';
+}
+
+/**
+ * Wraps a script so it runs under `sh` as the become user through non-interactive sudo (`-n`: a password prompt
+ * fails at once instead of hanging). Without become, it runs the script under `sh -c` so the login shell's rc files
+ * are not involved.
+ */
+export function wrap(script: ShellText, become?: Become | false): ShellText {
+  if (!become) return cmd('/bin/sh', '-c', script.text);
+  return cmd('sudo', '-n', '-H', '-u', become.user ?? 'root', '--', '/bin/sh', '-c', script.text);
+}

@@ -1,0 +1,83 @@
+// Handlebars for config files and string arguments: strict (a missing variable is an error naming it), no HTML
+// escaping, only known helpers, compiled once per source and rendered per host.
+import Handlebars from 'handlebars';
+import { ProvisionError, type Where } from '../errors.js';
+
+const hb = Handlebars.create();
+
+/** Helpers available in every template and string argument. */
+const helpers: Record<string, Handlebars.HelperDelegate> = {
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  not: (a: unknown) => !a,
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  default: (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value),
+  join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : ''),
+  json: (value: unknown) => JSON.stringify(value),
+  bool: (value: unknown) => (value === true || value === 'true' || value === 1 || value === '1' || value === 'yes' ? 1 : 0),
+};
+for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true]));
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/** True when a string contains Handlebars syntax and so needs rendering. */
+export function isTemplated(text: string): boolean {
+  return text.includes('{{');
+}
+
+/**
+ * Renders `source` with `vars`. Errors become ProvisionErrors that name the variable and where it was used
+ * (`where` says which file or argument the source came from).
+ */
+export function render(source: string, vars: Record<string, unknown>, where: Where = {}): string {
+  let fn = cache.get(source);
+  try {
+    if (!fn) {
+      fn = hb.compile(source, { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true });
+      cache.set(source, fn);
+    }
+    return fn(vars, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  } catch (e) {
+    throw templateError(e, source, where);
+  }
+}
+
+function templateError(e: unknown, source: string, where: Where): ProvisionError {
+  const message = e instanceof Error ? e.message : String(e);
+  // Handlebars strict mode: `"name" not defined in [object Object] - 3:10`
+  const missing = /"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);
+  if (missing) {
+    const line = Number(missing[2]);
+    const col = Number(missing[3]) + 1;
+    const here = where.line !== undefined && line === 1 ? { line: where.line, col: (where.col ?? 1) + col - 1 } : where.file && where.line === undefined ? { line, col } : {};
+    return new ProvisionError({
+      what: `undefined variable "${missing[1]}"`,
+      where: { ...where, ...here },
+      fix: `define "${missing[1]}" (in the inventory, the play's vars, vars_files, or with -e ${missing[1]}=...) or give it a default: {{default ${missing[1]} "..."}}`,
+      code: 'undefined-variable',
+    });
+  }
+  const parse = /Parse error on line (\d+):\n([\s\S]*?)\n(Expecting [^\n]*|)/.exec(message);
+  if (parse) {
+    return new ProvisionError({
+      what: 'template syntax error',
+      where: { ...where, ...(where.line === undefined && where.file ? { line: Number(parse[1]) } : {}) },
+      got: parse[2].split('\n')[0].trim(),
+      expected: parse[3] || undefined,
+      fix: 'close every {{ with }} and every {{#block}} with {{/block}}',
+      code: 'template-syntax',
+    });
+  }
+  const unknownHelper = /You specified knownHelpersOnly, but used the unknown helper (\S+) - (\d+):(\d+)/.exec(message);
+  if (unknownHelper) {
+    return new ProvisionError({
+      what: `unknown template helper "${unknownHelper[1]}"`,
+      where,
+      expected: `one of: ${Object.keys(helpers).join(', ')}, if, unless, each, with`,
+      code: 'template-helper',
+    });
+  }
+  return new ProvisionError({ what: `template error: ${message.split('\n')[0]}`, where, code: 'template' });
+}

@@ -1,0 +1,58 @@
+// One module on one host: prepare (control side) → probe (read-only) → plan (pure) → apply steps (unless check mode).
+import type { ModuleContext, ModuleDef, Plan, StepResult } from '../modules/define.js';
+import type { Transport } from '../transport/types.js';
+import { wrap } from '../shell/quote.js';
+
+/** The outcome of one module invocation on one host. */
+export interface ModuleOutcome {
+  changed: boolean;
+  failed: boolean;
+  /** Failure message, or the plan's note. */
+  message?: string;
+  plan: Plan;
+  applied: StepResult[];
+  /** The value `register` stores. */
+  result: Record<string, unknown>;
+}
+
+/** Runs a module's probe/plan and, outside check mode, its steps, stopping at the first failing step. */
+export async function executeModule(
+  def: ModuleDef,
+  args: unknown,
+  ctx: ModuleContext,
+  transport: Transport,
+  signal?: AbortSignal,
+): Promise<ModuleOutcome> {
+  const input = def.prepare ? await def.prepare(args, ctx) : args;
+  const probe = def.probe?.(input, ctx);
+  const current = probe ? probe.parse(await transport.exec(wrap(probe.script, ctx.become), { signal })) : undefined;
+  const plan = def.plan(input, current, ctx);
+  const applied: StepResult[] = [];
+  let failed = plan.fail !== undefined;
+  let message = plan.fail ?? plan.note;
+  if (!failed) {
+    for (const step of plan.steps) {
+      if (ctx.check && !step.readOnly) continue;
+      const result = await transport.exec(wrap(step.script, ctx.become), { stdin: step.stdin, timeoutMs: step.timeoutMs, signal });
+      applied.push({ step, result });
+      if (result.code === null || !(step.okCodes ?? [0]).includes(result.code)) {
+        failed = true;
+        const why = result.timedOut ? `timed out after ${step.timeoutMs} ms` : result.code === null ? `killed by ${result.signal ?? 'a signal'}` : `exit code ${result.code}`;
+        const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
+        message = ctx.masker.mask(`${step.describe}: ${why}${detail ? `\n${detail}` : ''}`);
+        break;
+      }
+    }
+  }
+  const changed = plan.changed ?? plan.steps.some((s) => !s.readOnly);
+  const last = applied.at(-1)?.result;
+  const result: Record<string, unknown> = {
+    changed,
+    failed,
+    ...(message !== undefined ? { msg: message } : {}),
+    ...(last ? { rc: last.code, stdout: last.stdout, stderr: last.stderr } : {}),
+    ...plan.result,
+    ...(def.result ? def.result(input, applied, plan) : {}),
+  };
+  return { changed, failed, message, plan, applied, result };
+}

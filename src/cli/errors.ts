@@ -1,8 +1,8 @@
-// How the CLI ends on an error: user errors as plain messages (exit 3), anything else as a bug with its stack.
+// How the CLI ends on an error: user errors as plain messages (exit 5), anything else as a bug with its stack.
 import { isUserError } from '../errors.js';
 
-/** Exit code for usage and validation errors (2 and 4 mean failed and unreachable hosts, as in Ansible). */
-export const EXIT_USAGE = 3;
+/** Exit code for usage and validation errors, as Ansible's "bad or incomplete options" (2 and 4 are failed and unreachable hosts). */
+export const EXIT_USAGE = 5;
 
 /** Prints an error the way a user should see it and exits. */
 export function exitWithError(e: unknown): never {

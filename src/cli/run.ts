@@ -1,0 +1,113 @@
+// `provision run PLAYBOOK -i INVENTORY`: load and validate both, run, report, exit with Ansible's codes.
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { loadPlaybook } from '../playbook/load.js';
+import { parseExtraVars } from '../playbook/vars.js';
+import { runPlaybook } from '../runner/run.js';
+import type { RunEvent } from '../runner/events.js';
+import { humanReporter } from '../report/human.js';
+import { jsonReporter } from '../report/json.js';
+import { JunitCollector } from '../report/junit.js';
+import { loadInventoryArg } from './inventory-arg.js';
+import { collect, commaList, increase, positiveInt } from './options.js';
+import '../modules/index.js';
+
+/** Options of `provision run`. */
+export interface RunCliOptions {
+  inventory?: string;
+  limit?: string;
+  check?: boolean;
+  diff?: boolean;
+  forks?: number;
+  extraVars?: string[];
+  tags?: string[];
+  skipTags?: string[];
+  startAtTask?: string;
+  verbose?: number;
+  json?: boolean;
+  junit?: string;
+  acceptNewHostKeys?: boolean;
+  forceHandlers?: boolean;
+  connectTimeout?: number;
+}
+
+/** Adds `provision run`. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a playbook against the hosts of an inventory')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <file>', 'inventory: a YAML file, or a comma list of hosts ("a,b,")')
+    .option('-l, --limit <pattern>', 'further limit the hosts (e.g. "web*:!web3")')
+    .option('-C, --check', 'change nothing; report what would change')
+    .option('-D, --diff', 'show unified diffs of changed files (secrets redacted)')
+    .option('-f, --forks <n>', 'hosts worked on at once (default 50)', positiveInt('--forks', 5000))
+    .option('-e, --extra-vars <vars>', 'k=v, JSON, or @file.yml; repeatable; always wins', collect)
+    .option('-t, --tags <tags>', 'only tasks with these tags', commaList)
+    .option('--skip-tags <tags>', 'skip tasks with these tags', commaList)
+    .option('--start-at-task <name>', 'start at the task with this name')
+    .option('--force-handlers', 'run notified handlers even on hosts that failed')
+    .option('--accept-new-host-keys', 'trust on first use: record unknown host keys (a changed key is always refused)')
+    .option('-T, --connect-timeout <seconds>', 'SSH connect timeout (default 10)', positiveInt('--connect-timeout', 3600))
+    .option('-v, --verbose', 'more output: -v notes and commands, -vv, -vvv internal stack traces', increase, 0)
+    .option('--json', 'one JSON event per line on stdout instead of human output')
+    .option('--junit <file>', 'also write a JUnit XML report to this file')
+    .action(async (playbookFile: string, opts: RunCliOptions) => {
+      process.exitCode = await runCommand(playbookFile, opts);
+    });
+}
+
+/** The work of `provision run`; returns the exit code. */
+export async function runCommand(playbookFile: string, opts: RunCliOptions): Promise<number> {
+  const [playbook, inventory, extraVars] = await Promise.all([
+    loadPlaybook(playbookFile),
+    loadInventoryArg(opts.inventory),
+    parseExtraVars(opts.extraVars ?? [], process.cwd()),
+  ]);
+  const listeners: ((e: RunEvent) => void)[] = [];
+  if (opts.json) listeners.push(jsonReporter((l) => process.stdout.write(l)));
+  else {
+    const tty = process.stdout.isTTY === true;
+    listeners.push(humanReporter({ write: (t) => process.stdout.write(t), tty, color: tty && !process.env.NO_COLOR, verbose: opts.verbose ?? 0, diff: !!opts.diff }));
+  }
+  const junit = opts.junit ? new JunitCollector() : undefined;
+  if (junit) listeners.push(junit.listener);
+
+  // First Ctrl-C/SIGTERM: start nothing new, let running commands finish. Second: kill them.
+  const stop = new AbortController();
+  const kill = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!stop.signal.aborted) {
+      process.stderr.write(`\n${sig}: finishing the commands in flight, starting nothing new (again to kill them)\n`);
+      stop.abort();
+    } else kill.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await runPlaybook({
+      playbook,
+      inventory,
+      extraVars,
+      limit: opts.limit,
+      check: opts.check,
+      diff: opts.diff,
+      forks: opts.forks,
+      tags: opts.tags,
+      skipTags: opts.skipTags,
+      startAtTask: opts.startAtTask,
+      forceHandlers: opts.forceHandlers,
+      acceptNewHostKeys: opts.acceptNewHostKeys,
+      connectTimeoutMs: opts.connectTimeout ? opts.connectTimeout * 1000 : undefined,
+      verbose: opts.verbose,
+      onEvent: (e) => listeners.forEach((l) => l(e)),
+      stopSignal: stop.signal,
+      killSignal: kill.signal,
+    });
+    if (junit && opts.junit) await writeFile(opts.junit, junit.toXml());
+    return summary.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,20 @@
+// The library: everything the CLI does, a TypeScript program can do by importing from here.
+import './modules/index.js';
+
+export { loadPlaybook } from './playbook/load.js';
+export { loadInventory, inventoryFromList } from './inventory/load.js';
+export { selectHosts } from './inventory/select.js';
+export { buildVars, renderValue, parseExtraVars } from './playbook/vars.js';
+export { runPlaybook, exitCodeFor, type RunOptions, type RunSummary } from './runner/run.js';
+export type { RunEvent, HostResultEvent, Recap, HostStatus, EventListener } from './runner/events.js';
+export { defineModule, type ModuleDef, type ModuleContext, type Plan, type Step, type Probe } from './modules/define.js';
+export { registerModule, getModule, moduleNames } from './modules/registry.js';
+export { humanReporter } from './report/human.js';
+export { jsonReporter } from './report/json.js';
+export { JunitCollector } from './report/junit.js';
+export { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from './errors.js';
+export { quote, cmd, sh, ShellText } from './shell/quote.js';
+export { Secret } from './shell/secret.js';
+export type { Playbook, Play, Task } from './playbook/types.js';
+export type { Inventory, Host, Connection } from './inventory/types.js';
+export type { Transport, ExecResult } from './transport/types.js';

@@ -1,0 +1,9 @@
+// Unified diffs for --diff, through jsdiff (the `diff` package).
+import { createTwoFilesPatch } from 'diff';
+
+/** `diff -u`-style text of before → after for one file. */
+export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
+  const patch = createTwoFilesPatch(`${path} (before)`, `${path} (after)`, before, after, undefined, undefined, { context });
+  // Drop jsdiff's "Index:"/"====" preamble: the ---/+++ lines already name the file.
+  return patch.replace(/^(Index:.*\n)?=+\n/, '').trimEnd();
+}

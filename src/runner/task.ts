@@ -1,0 +1,222 @@
+// One task on one host: when → loop → render arguments → re-validate → module → changed_when/failed_when → until.
+import { ProvisionError, formatProblem, isUserError, type Where } from '../errors.js';
+import type { ModuleContext, ModuleDef } from '../modules/define.js';
+import { getModule } from '../modules/registry.js';
+import { evalCondition } from '../playbook/expr.js';
+import type { Play, Task } from '../playbook/types.js';
+import { buildVars, renderValue } from '../playbook/vars.js';
+import type { Masker } from '../shell/secret.js';
+import { UnreachableError, type Transport } from '../transport/types.js';
+import type { HostResultEvent, HostStatus } from './events.js';
+import { executeModule } from './execute.js';
+import type { HostState } from './state.js';
+
+/** What a task needs from the run around it. */
+export interface TaskEnv {
+  play: Play;
+  playbookDir: string;
+  templateDirs: string[];
+  check: boolean;
+  diff: boolean;
+  extraVars: Record<string, unknown>;
+  masker: Masker;
+  verbose: number;
+  transport(state: HostState): Promise<Transport>;
+  killSignal?: AbortSignal;
+}
+
+/** The outcome of a task on a host, before it becomes an event. */
+interface Outcome {
+  status: HostStatus;
+  msg?: string;
+  result: Record<string, unknown>;
+  diffs?: HostResultEvent['diffs'];
+  commands?: string[];
+  output?: unknown;
+  facts?: Record<string, unknown>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `task` on one host and returns its result event (the caller updates recap and state). */
+export async function runTask(task: Task, state: HostState, env: TaskEnv, handler: boolean): Promise<HostResultEvent> {
+  const started = Date.now();
+  const where: Where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, host: state.host.name, task: task.name };
+  const base = {
+    type: 'host.result' as const,
+    host: state.host.name,
+    play: env.play.name,
+    task: task.name,
+    at: `${task.pos.file}:${task.pos.line}:${task.pos.col}`,
+    handler,
+  };
+  const finish = (o: Outcome, items?: HostResultEvent['items'], ignored?: boolean): HostResultEvent => {
+    const hide = task.noLog;
+    return {
+      ...base,
+      status: o.status,
+      ...(ignored ? { ignored } : {}),
+      ...(items ? { items: hide ? items.map((i) => ({ ...i, item: '(hidden by no_log)', msg: undefined })) : items } : {}),
+      ...(o.msg !== undefined ? { msg: hide ? 'output hidden by no_log: true' : env.masker.mask(o.msg) } : {}),
+      ...(o.diffs && !hide ? { diffs: env.masker.maskValue(o.diffs) } : {}),
+      ...(o.commands && !hide ? { commands: o.commands.map((c) => env.masker.mask(c)) } : {}),
+      ...(o.output !== undefined && !hide ? { output: env.masker.maskValue(o.output) } : {}),
+      durationMs: Date.now() - started,
+    };
+  };
+
+  try {
+    const vars = varsFor(task, state, env);
+    if (task.when.length && !task.when.every((c) => evalCondition(c, vars, where))) {
+      return finish({ status: 'skipped', msg: `condition false: ${task.when.join(' and ')}`, result: { skipped: true, changed: false } });
+    }
+    if (task.loop === undefined) {
+      const o = await runWithRetries(task, state, env, vars, where);
+      record(task, state, o);
+      return finish(o, undefined, o.status === 'failed' && task.ignoreErrors);
+    }
+    const items = renderValue(task.loop, vars, { ...where, path: `${task.path}.loop` });
+    if (!Array.isArray(items)) {
+      throw new ProvisionError({ what: 'loop must be a list', where: { ...where, path: `${task.path}.loop` }, got: typeof items, code: 'loop' });
+    }
+    const outcomes: Outcome[] = [];
+    const itemEvents: NonNullable<HostResultEvent['items']> = [];
+    for (const item of items) {
+      const o = await runWithRetries(task, state, env, { ...vars, [task.loopVar]: item }, where);
+      outcomes.push(o);
+      itemEvents.push({ item: env.masker.maskValue(item), status: o.status, ...(o.msg ? { msg: env.masker.mask(o.msg) } : {}) });
+      if (o.status === 'unreachable') break;
+      // Apply each item's set_fact at once, so later items see it as Ansible does.
+      if (o.facts) Object.assign(state.setFacts, o.facts);
+    }
+    const status: HostStatus = outcomes.some((o) => o.status === 'unreachable')
+      ? 'unreachable'
+      : outcomes.some((o) => o.status === 'failed')
+        ? 'failed'
+        : outcomes.some((o) => o.status === 'changed')
+          ? 'changed'
+          : outcomes.length && outcomes.every((o) => o.status === 'skipped')
+            ? 'skipped'
+            : 'ok';
+    const merged: Outcome = {
+      status,
+      msg: outcomes.find((o) => o.status === 'failed' || o.status === 'unreachable')?.msg,
+      result: { changed: status === 'changed', failed: status === 'failed', results: outcomes.map((o) => o.result) },
+      diffs: outcomes.flatMap((o) => o.diffs ?? []),
+      commands: outcomes.flatMap((o) => o.commands ?? []),
+    };
+    record(task, state, { ...merged, facts: undefined });
+    return finish(merged, itemEvents, status === 'failed' && task.ignoreErrors);
+  } catch (e) {
+    if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message + (e.fix ? `\n  fix: ${e.fix}` : ''), result: { unreachable: true } });
+    if (isUserError(e)) {
+      const o: Outcome = { status: 'failed', msg: e instanceof ProvisionError ? formatProblem({ ...e.problem, where: undefined }) : e.message, result: { failed: true, changed: false } };
+      return finish(o, undefined, task.ignoreErrors);
+    }
+    throw e;
+  }
+}
+
+/** Variables for this task on this host, by the documented precedence. */
+export function varsFor(task: Task, state: HostState, env: TaskEnv): Record<string, unknown> {
+  return buildVars({
+    host: state.host,
+    play: env.play,
+    task: task.vars,
+    facts: { ...(state.facts ? { facts: state.facts } : {}), ...state.setFacts },
+    registered: state.registered,
+    extra: env.extraVars,
+  });
+}
+
+function record(task: Task, state: HostState, o: Outcome): void {
+  if (task.register) state.registered[task.register] = o.result;
+  if (o.facts) Object.assign(state.setFacts, o.facts);
+}
+
+async function runWithRetries(task: Task, state: HostState, env: TaskEnv, vars: Record<string, unknown>, where: Where): Promise<Outcome> {
+  const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
+  let o: Outcome = { status: 'failed', result: {} };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    o = await runOnce(task, state, env, vars, where);
+    if (!task.until || o.status === 'unreachable') return o;
+    const untilVars = { ...vars, ...(task.register ? { [task.register]: o.result } : {}), result: o.result };
+    if (o.status !== 'failed' && task.until.every((c) => evalCondition(c, untilVars, where))) return { ...o, result: { ...o.result, attempts: attempt } };
+    if (attempt < attempts) await sleep((task.delay ?? 5) * 1000);
+  }
+  return { ...o, status: 'failed', msg: `until condition still false after ${attempts} attempts: ${task.until!.join(' and ')}${o.msg ? `\n${o.msg}` : ''}`, result: { ...o.result, failed: true, attempts } };
+}
+
+async function runOnce(task: Task, state: HostState, env: TaskEnv, vars: Record<string, unknown>, where: Where): Promise<Outcome> {
+  const def = getModule(task.module);
+  if (!def) throw new ProvisionError({ what: `unknown module "${task.module}"`, where, code: 'unknown-module' });
+  const args = parseArgs(def, renderValue(task.args, vars, { ...where, path: `${task.path}.${task.module}` }), task, where);
+  const become = task.become ?? env.play.become ?? state.host.connection.become ?? false;
+  const ctx: ModuleContext = {
+    host: state.host.name,
+    vars,
+    facts: state.facts,
+    check: task.checkMode ?? env.check,
+    diff: env.diff,
+    become: become ? { user: task.becomeUser ?? env.play.becomeUser ?? state.host.connection.becomeUser ?? 'root' } : false,
+    playbookDir: env.playbookDir,
+    templateDirs: env.templateDirs,
+    masker: env.masker,
+  };
+  if (task.noLog) maskArgs(args, env.masker);
+  const out = await executeModule(def, args, ctx, lazyTransport(state, env), env.killSignal);
+  let changed = out.changed && !out.failed;
+  let failed = out.failed;
+  const result = { ...out.result };
+  const condVars = () => ({ ...vars, ...(task.register ? { [task.register]: result } : {}), result });
+  if (task.changedWhen && !failed) {
+    changed = task.changedWhen.every((c) => evalCondition(c, condVars(), where));
+    result.changed = changed;
+  }
+  if (task.failedWhen) {
+    failed = task.failedWhen.some((c) => evalCondition(c, condVars(), where));
+    result.failed = failed;
+  }
+  const msg = failed ? (out.message ?? `failed_when: ${task.failedWhen?.join(' or ')}`) : out.plan.note;
+  return {
+    status: failed ? 'failed' : changed ? 'changed' : 'ok',
+    msg,
+    result,
+    diffs: out.plan.diffs,
+    commands: out.applied.map((a) => a.step.describe),
+    output: out.plan.result?.msg !== undefined && task.module === 'debug' ? out.plan.result.msg : undefined,
+    facts: out.plan.facts,
+  };
+}
+
+/** Arguments are checked again after templating, against the module's schema, with the task's position. */
+function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: Where): unknown {
+  const parsed = def.args.safeParse(rendered);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = [task.module, ...issue.path.map(String)].join('.');
+  throw new ProvisionError({
+    what: `invalid argument ${path} after templating: ${issue.message}`,
+    where: { ...where, path: `${task.path}.${path}` },
+    fix: 'check the variables used in this argument (run with -e to override one)',
+    code: 'args',
+  });
+}
+
+function maskArgs(value: unknown, masker: Masker): void {
+  if (typeof value === 'string') masker.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => maskArgs(v, masker));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => maskArgs(v, masker));
+}
+
+/** Connects on the first command only, so control-side modules (debug, set_fact, assert) never open a connection. */
+function lazyTransport(state: HostState, env: TaskEnv): Transport {
+  return {
+    name: state.host.name,
+    get roundTrips() {
+      return 0;
+    },
+    exec: async (command, options) => (await env.transport(state)).exec(command, options),
+    close: async () => {},
+  };
+}

@@ -8,6 +8,7 @@ import type { RunEvent } from '../runner/events.js';
 import { humanReporter } from '../report/human.js';
 import { jsonReporter } from '../report/json.js';
 import { JunitCollector } from '../report/junit.js';
+import { parseShard, type Shard } from '../runner/shard.js';
 import { loadInventoryArg } from './inventory-arg.js';
 import { collect, commaList, increase, positiveInt } from './options.js';
 import '../modules/index.js';
@@ -16,6 +17,7 @@ import '../modules/index.js';
 export interface RunCliOptions {
   inventory?: string;
   limit?: string;
+  shard?: Shard;
   check?: boolean;
   diff?: boolean;
   forks?: number;
@@ -39,6 +41,7 @@ export function registerRun(program: Command): void {
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <file>', 'inventory: a YAML file, or a comma list of hosts ("a,b,")')
     .option('-l, --limit <pattern>', 'further limit the hosts (e.g. "web*:!web3")')
+    .option('--shard <i/n>', 'only the i-th of n stable shares of the hosts (for parallel CI jobs)', parseShard)
     .option('-C, --check', 'change nothing; report what would change')
     .option('-D, --diff', 'show unified diffs of changed files (secrets redacted)')
     .option('-f, --forks <n>', 'hosts worked on at once (default 50)', positiveInt('--forks', 5000))
@@ -90,6 +93,7 @@ export async function runCommand(playbookFile: string, opts: RunCliOptions): Pro
       inventory,
       extraVars,
       limit: opts.limit,
+      shard: opts.shard,
       check: opts.check,
       diff: opts.diff,
       forks: opts.forks,

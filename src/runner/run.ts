@@ -17,6 +17,7 @@ import { type EventListener, type HostResultEvent, type Recap, type RunEvent } f
 import { isActive, newHostState, type HostState } from './state.js';
 import { runTask, type TaskEnv } from './task.js';
 import { collectSecrets } from './secrets.js';
+import { inShard, type Shard } from './shard.js';
 
 /** Everything a run can be told. */
 export interface RunOptions {
@@ -24,6 +25,8 @@ export interface RunOptions {
   inventory: Inventory;
   /** Further restricts every play's hosts (`--limit`). */
   limit?: string;
+  /** Only this stable share of the selected hosts (`--shard I/N`). */
+  shard?: Shard;
   check?: boolean;
   diff?: boolean;
   /** Hosts worked on at once (default 50). */
@@ -85,7 +88,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   try {
     for (const play of options.playbook.plays) {
       if (stopped()) break;
-      const hosts = selectHosts(options.inventory, play.hosts, options.limit).filter((h) => {
+      const hosts = selectHosts(options.inventory, play.hosts, options.limit).filter((h: string) => {
+        if (options.shard && !inShard(h, options.shard)) return false;
         const s = states.get(h);
         return !s || isActive(s);
       });

@@ -1,0 +1,103 @@
+// A file with known content on the host: the plan `copy` and `template` share. The control side knows the bytes;
+// one probe reads the host's file; the plan writes atomically, fixes attributes only, or does nothing.
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { z } from 'zod';
+import type { ModuleContext, Plan, Probe, StepResult } from '../define.js';
+import { attrStep, groupArg, modeArg, ownerArg, type WantedAttrs } from './attrs.js';
+import { DIFF_CONTENT_LIMIT, fileStateScript, parseFileState, type FileState } from './state.js';
+import { atomicWriteStep, backupFileFrom, validateScript } from './write.js';
+
+/** Arguments every content-writing module takes (copy, template). */
+export const contentFileArgs = {
+  dest: z.string().min(1).describe('Absolute path of the file on the host'),
+  mode: modeArg.optional(),
+  owner: ownerArg.optional(),
+  group: groupArg.optional(),
+  backup: z.boolean().default(false).describe('Keep the old file as DEST.YYYY-MM-DD@HH:MM:SS~ before replacing it'),
+  validate: z
+    .string()
+    .optional()
+    .describe('Command run on the new file before it replaces the old one (%s is its path, e.g. "visudo -cf %s"); no shell features'),
+  force: z.boolean().default(true).describe('Replace the file when its content differs; false only creates a missing file'),
+};
+
+/** A file whose bytes the control machine already has. */
+export interface ContentFile extends WantedAttrs {
+  dest: string;
+  data: Buffer;
+  sha256: string;
+  backup: boolean;
+  validate?: string;
+  force: boolean;
+}
+
+/** The sha256 of some bytes, hex. */
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Builds a ContentFile from parsed args and the bytes to write (and checks `validate` early, on the control side). */
+export function contentFile(args: { dest: string; mode?: string; owner?: string; group?: string; backup: boolean; validate?: string; force: boolean }, data: Buffer): ContentFile {
+  if (args.validate !== undefined) validateScript(args.validate);
+  return { dest: args.dest, data, sha256: sha256(data), mode: args.mode, owner: args.owner, group: args.group, backup: args.backup, validate: args.validate, force: args.force };
+}
+
+/** One round trip: the file's state, and its old content only when --diff needs it. */
+export function contentProbe(file: ContentFile, ctx: ModuleContext): Probe<FileState> {
+  return {
+    script: fileStateScript(file.dest, { contentLimit: ctx.diff ? DIFF_CONTENT_LIMIT : 0, wantSha256: file.sha256 }),
+    parse: (result) => parseFileState(file.dest, result),
+  };
+}
+
+/** Text for a diff, or undefined when the bytes are binary (a NUL, or not UTF-8) or too big to show. */
+export function asText(data: Buffer): string | undefined {
+  if (data.length > DIFF_CONTENT_LIMIT || data.includes(0)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return undefined;
+  }
+}
+
+function shown(data: Buffer | undefined, exists: boolean): string {
+  if (!exists) return '';
+  const text = data && asText(data);
+  return text ?? `(binary, unreadable or larger than ${DIFF_CONTENT_LIMIT / 1024} KiB: not shown)\n`;
+}
+
+/** Pure: the file's state → nothing, a chmod/chown, or one atomic write. */
+export function planContent(file: ContentFile, state: FileState, ctx: ModuleContext): Plan {
+  const { dest } = file;
+  if (!state.exists && !state.parentExists) {
+    const dir = posix.dirname(dest);
+    if (!ctx.check) return { steps: [], fail: `cannot create ${dest}: directory ${dir} does not exist (create it first with the file module, state: directory)` };
+  }
+  if (state.exists && state.type === 'directory') return { steps: [], fail: `${dest} is a directory: dest must be the full path of the file` };
+  if (state.exists && state.type === 'other') return { steps: [], fail: `${dest} exists and is not a regular file` };
+  if (state.exists && !file.force) return { steps: [], note: `${dest} exists and force is false: left as it is` };
+  if (state.exists && state.type === 'file' && state.sha256 === file.sha256) {
+    const step = attrStep(dest, file, state.attrs);
+    if (!step) return { steps: [], note: `${dest} already has the wanted content${file.mode || file.owner || file.group ? ', mode and owner' : ''}` };
+    return { steps: [step], note: step.describe };
+  }
+  const step = atomicWriteStep({ ...file, content: file.data });
+  const why = !state.exists
+    ? `create ${dest}${state.parentExists ? '' : ` (directory ${posix.dirname(dest)} does not exist yet)`}`
+    : state.type === 'link'
+      ? `replace the symbolic link ${dest} with a file`
+      : `update the content of ${dest}`;
+  const plan: Plan = { steps: [step], note: why };
+  if (ctx.diff) {
+    const before = state.exists ? shown(state.type === 'file' ? state.content : undefined, true) : '';
+    plan.diffs = [{ path: dest, before: ctx.masker.mask(before), after: ctx.masker.mask(shown(file.data, true)) }];
+  }
+  return plan;
+}
+
+/** Registered values of a content file: dest, checksum, size, and the backup's path when one was made. */
+export function contentResult(file: ContentFile, applied: StepResult[]): Record<string, unknown> {
+  const backup = applied.map((a) => backupFileFrom(a.result.stdout)).find(Boolean);
+  return { dest: file.dest, checksum: file.sha256, size: file.data.length, ...(backup ? { backup_file: backup } : {}) };
+}

@@ -1,0 +1,85 @@
+// The atomic file write: a temp file in the same directory, owner and mode set on it, `validate` run on it, an
+// optional backup, then one rename over the old file. Any failure removes the temp file and leaves the old one.
+import { posix } from 'node:path';
+import { ProvisionError } from '../../errors.js';
+import { join, quote, sh, ShellText } from '../../shell/quote.js';
+import type { Step } from '../define.js';
+import { chownSpec, type WantedAttrs } from './attrs.js';
+import { splitWords } from './words.js';
+
+/** What to write where. Attributes not given are kept from the old file (or follow the umask for a new one). */
+export interface WriteSpec extends WantedAttrs {
+  dest: string;
+  content: Buffer;
+  /** Copy the old file to `DEST.YYYY-MM-DD@HH:MM:SS~` first (its path is printed as `backup_file=...`). */
+  backup?: boolean;
+  /** A command run on the temp file before it replaces `dest`; `%s` stands for the temp file's path. */
+  validate?: string;
+}
+
+/** Exit code of the write step when `validate` refused the new content. */
+export const VALIDATE_FAILED = 3;
+
+/** The validate command as shell text, every `%s` replaced by the temp file (`"$tmp"`); no shell features. */
+export function validateScript(validate: string): ShellText {
+  if (!validate.includes('%s')) {
+    throw new ProvisionError({
+      what: 'validate must contain %s, which stands for the file to check',
+      got: validate,
+      fix: 'write it like: visudo -cf %s',
+      code: 'validate-without-%s',
+    });
+  }
+  const words = splitWords(validate, 'validate command');
+  // Each word becomes its quoted pieces with "$tmp" between them, so `-f%s` stays one word.
+  return new ShellText(words.map((w) => w.split('%s').map(quote).join('"$tmp"')).join(' '));
+}
+
+/** The one step that writes `spec.content` to `spec.dest` atomically; the content travels on stdin. */
+export function atomicWriteStep(spec: WriteSpec): Step {
+  const dir = posix.dirname(spec.dest);
+  const template = posix.join(dir, `.${posix.basename(spec.dest)}.provision-XXXXXX`);
+  const parts: ShellText[] = [
+    sh`set -e
+dest=${spec.dest}
+tmp=$(mktemp ${template})
+trap 'rm -f -- "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+cat > "$tmp"
+if [ -f "$dest" ] && [ ! -L "$dest" ]; then
+  chown --reference="$dest" -- "$tmp" 2>/dev/null || :
+  chmod --reference="$dest" -- "$tmp"
+else
+  chmod "$(printf %o $((0666 & ~0$(umask))))" -- "$tmp"
+fi`,
+  ];
+  // Wanted owner first, then mode: chown clears setuid/setgid bits.
+  const owner = chownSpec(spec);
+  if (owner !== undefined) parts.push(sh`chown ${owner} -- "$tmp"`);
+  if (spec.mode !== undefined) parts.push(sh`chmod ${spec.mode} -- "$tmp"`);
+  if (spec.validate !== undefined) {
+    parts.push(sh`if ! out=$(${validateScript(spec.validate)} 2>&1 </dev/null); then
+  [ -z "$out" ] || printf '%s\\n' "$out" >&2
+  printf 'validate refused the new content; %s is unchanged\\n' "$dest" >&2
+  exit ${VALIDATE_FAILED}
+fi`);
+  }
+  if (spec.backup) {
+    parts.push(sh`if [ -e "$dest" ]; then
+  b="$dest.$(date +%Y-%m-%d@%H:%M:%S)~"
+  cp -p -- "$dest" "$b"
+  printf 'backup_file=%s\\n' "$b"
+fi`);
+  }
+  parts.push(sh`mv -f -- "$tmp" "$dest"`);
+  return {
+    describe: `write ${spec.dest} (${spec.content.length} bytes, atomically${spec.validate ? ', validated' : ''}${spec.backup ? ', with backup' : ''})`,
+    script: join(parts),
+    stdin: spec.content,
+  };
+}
+
+/** The `backup_file=...` a write step printed, if any. */
+export function backupFileFrom(stdout: string): string | undefined {
+  return /^backup_file=(.*)$/m.exec(stdout)?.[1];
+}

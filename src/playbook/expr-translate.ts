@@ -1,0 +1,278 @@
+// The pre-pass in front of filtrex: reads an Ansible/Jinja-style condition and writes the equivalent filtrex
+// expression. filtrex evaluates it; this file only knows syntax.
+//
+// What changes on the way (filtrex spelling on the right; functions are in expr-runtime.ts):
+//   'text' / "text"            → "text"              (filtrex reads single quotes as variable names)
+//   name, a.b, a[0], a['k']    → __v('a' …)          (strict: an undefined variable is an error when used)
+//   x is defined / undefined   → __t_defined(…)      (and the other tests: none, changed, failed, succeeded, skipped)
+//   x | bool, x | default(1)   → __f_bool(…), __f_default(…)
+//   a in b, a not in b         → __in(a, b)          (substring, list member or mapping key, as in Jinja)
+//   [1, 2], (1, 2)             → __list(1, 2)
+//   true/True/false/False/none/None → constants;  %  → mod
+// and/or/not need booleans in filtrex, so each operand of and/or/not goes through __truthy (Python truthiness,
+// plus Ansible's boolean words: "no", "off", "false" are false).
+// Known gap: `in` binds to the single operands beside it, so `a + b in c` means `a + (b in c)`; write parentheses.
+import { didYouMean } from './suggest.js';
+
+/** A syntax error in a condition, with the 1-based column where it was found. */
+export class ExprSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Filters a condition may use (`x | bool`). */
+export const FILTERS = ['bool', 'int', 'float', 'string', 'lower', 'upper', 'trim', 'length', 'count', 'first', 'last', 'join', 'default', 'd'];
+/** Tests a condition may use (`x is defined`). */
+export const TESTS = ['defined', 'undefined', 'none', 'changed', 'failed', 'succeeded', 'success', 'skipped'];
+
+type Token = { t: 'str' | 'num' | 'name' | 'op' | 'punct' | 'end'; v: string; pos: number };
+// `display` is how the user wrote a variable path (`result.rc`), for error messages.
+type Operand = { kind: 'operand'; raw: string; path: boolean; display?: string };
+type Item = { kind: 'op'; v: string; pos: number } | Operand;
+
+const WORD_OPS = new Set(['and', 'or', 'not', 'in']);
+const BINARY = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%']);
+const CONSTANTS: Record<string, string> = { true: 'true', True: 'true', false: 'false', False: 'false', none: 'null', None: 'null' };
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      let text = '';
+      while (j < src.length && src[j] !== c) {
+        if (src[j] === '\\' && j + 1 < src.length) {
+          const n = src[j + 1];
+          text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+          j += 2;
+        } else text += src[j++];
+      }
+      if (j >= src.length) throw new ExprSyntaxError(`unterminated string starting with ${c}`, i + 1);
+      out.push({ t: 'str', v: text, pos: i });
+      i = j + 1;
+      continue;
+    }
+    const num = /^\d+(\.\d+)?/.exec(src.slice(i));
+    if (num) {
+      out.push({ t: 'num', v: num[0], pos: i });
+      i += num[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    if (name) {
+      out.push({ t: 'name', v: name[0], pos: i });
+      i += name[0].length;
+      continue;
+    }
+    const op = /^(==|!=|<=|>=|<|>|\+|-|\*|\/|%)/.exec(src.slice(i));
+    if (op) {
+      out.push({ t: 'op', v: op[0], pos: i });
+      i += op[0].length;
+      continue;
+    }
+    if ('()[],.|'.includes(c)) {
+      out.push({ t: 'punct', v: c, pos: i });
+      i++;
+      continue;
+    }
+    if (c === '{' || c === '}') throw new ExprSyntaxError(src.startsWith('{{', i) || src.startsWith('}}', i) ? 'a condition is already an expression: write it without {{ }} inside' : 'mappings ({...}) are not supported in conditions', i + 1);
+    if (c === '=') throw new ExprSyntaxError('"=" assigns; compare with "=="', i + 1);
+    throw new ExprSyntaxError(`unexpected character ${JSON.stringify(c)}`, i + 1);
+  }
+  out.push({ t: 'end', v: '', pos: src.length });
+  return out;
+}
+
+/** Translates an Ansible condition into filtrex syntax; throws ExprSyntaxError. */
+export function translate(expr: string): string {
+  const tokens = tokenize(expr);
+  let k = 0;
+  const peek = () => tokens[k];
+  const next = () => tokens[k++];
+  const show = (t: Token) => (t.t === 'end' ? 'the end of the expression' : t.t === 'str' ? JSON.stringify(t.v) : `"${t.v}"`);
+  const fail = (t: Token, message: string): never => {
+    throw new ExprSyntaxError(message, t.pos + 1);
+  };
+  const expect = (v: string) => {
+    const t = next();
+    if (t.v !== v || (t.t !== 'punct' && t.t !== 'op')) fail(t, `expected "${v}", got ${show(t)}`);
+  };
+  const value = (o: Operand) => (o.path ? `__v(${o.raw})` : o.raw);
+
+  // A comma-separated list of expressions up to `close` (for lists, tuples and filter arguments).
+  function parseList(close: string): string[] {
+    const items: string[] = [];
+    while (!(peek().t === 'punct' && peek().v === close)) {
+      items.push(emit(parseSeq()));
+      if (peek().t === 'punct' && peek().v === ',') next();
+      else break;
+    }
+    expect(close);
+    return items;
+  }
+
+  function parsePrimary(): Operand {
+    const t = next();
+    if (t.t === 'str') return { kind: 'operand', raw: fstr(t.v), path: false };
+    if (t.t === 'num') return { kind: 'operand', raw: t.v, path: false };
+    if (t.t === 'op' && (t.v === '-' || t.v === '+')) return { kind: 'operand', raw: `(${t.v} ${value(parseOperand())})`, path: false };
+    if (t.t === 'name') {
+      if (CONSTANTS[t.v]) return { kind: 'operand', raw: CONSTANTS[t.v], path: false };
+      if (WORD_OPS.has(t.v) || t.v === 'is') fail(t, `expected a value, got ${show(t)}`);
+      return { kind: 'operand', raw: `'${t.v}'`, path: true, display: t.v };
+    }
+    if (t.t === 'punct' && t.v === '[') return { kind: 'operand', raw: `__list(${parseList(']').join(', ')})`, path: false };
+    if (t.t === 'punct' && t.v === '(') {
+      const items = parseList(')');
+      // `(a)` groups, `(a, b)` and `()` are tuples, which conditions use as lists: `x in ('a', 'b')`.
+      const tuple = items.length !== 1 || tokens[k - 2].v === ',';
+      return { kind: 'operand', raw: tuple ? `__list(${items.join(', ')})` : `(${items[0]})`, path: false };
+    }
+    return fail(t, `expected a value, got ${show(t)}`);
+  }
+
+  function parseOperand(): Operand {
+    let o = parsePrimary();
+    for (;;) {
+      const t = peek();
+      if (t.t === 'punct' && t.v === '.') {
+        next();
+        const key = next();
+        if (key.t !== 'name' && key.t !== 'num') fail(key, `expected a name after ".", got ${show(key)}`);
+        const display = `${o.display ?? '(value)'}.${key.v}`;
+        o = { kind: 'operand', raw: `__attr(${o.raw}, ${key.t === 'num' ? key.v : fstr(key.v)}, ${fstr(display)})`, path: true, display };
+      } else if (t.t === 'punct' && t.v === '[') {
+        next();
+        const first = peek();
+        const index = emit(parseSeq());
+        expect(']');
+        const shown = first.t === 'str' ? `'${first.v}'` : first.t === 'num' ? first.v : '...';
+        const display = `${o.display ?? '(value)'}[${shown}]`;
+        o = { kind: 'operand', raw: `__attr(${o.raw}, ${index}, ${fstr(display)})`, path: true, display };
+      } else if (t.t === 'punct' && t.v === '|') {
+        next();
+        const f = next();
+        if (f.t !== 'name') fail(f, `expected a filter name after "|", got ${show(f)}`);
+        if (!FILTERS.includes(f.v)) fail(f, `unknown filter "${f.v}" (known: ${FILTERS.join(', ')})${hint(f.v, FILTERS)}`);
+        let args: string[] = [];
+        if (peek().t === 'punct' && peek().v === '(') {
+          next();
+          args = parseList(')');
+        }
+        const name = f.v === 'd' ? 'default' : f.v;
+        // default() must see an undefined variable without failing on it; every other filter gets the value.
+        const subject = name === 'default' ? o.raw : value(o);
+        o = { kind: 'operand', raw: `__f_${name}(${[subject, ...args].join(', ')})`, path: false };
+      } else if (t.t === 'name' && t.v === 'is') {
+        next();
+        let negate = false;
+        if (peek().t === 'name' && peek().v === 'not') {
+          next();
+          negate = true;
+        }
+        const test = next();
+        if (test.t !== 'name') fail(test, `expected a test name after "is", got ${show(test)}`);
+        if (!TESTS.includes(test.v)) fail(test, `unknown test "${test.v}" (known: ${TESTS.join(', ')})${hint(test.v, TESTS)}`);
+        const name = test.v === 'success' ? 'succeeded' : test.v;
+        const subject = name === 'defined' || name === 'undefined' ? o.raw : value(o);
+        const call = `__t_${name}(${subject})`;
+        o = { kind: 'operand', raw: negate ? `(not ${call})` : call, path: false };
+      } else return o;
+    }
+  }
+
+  // Operands and operators up to a closing bracket, a comma or the end.
+  function parseSeq(): Item[] {
+    const items: Item[] = [];
+    let wantOperand = true;
+    for (;;) {
+      const t = peek();
+      if (t.t === 'end' || (t.t === 'punct' && (t.v === ')' || t.v === ']' || t.v === ','))) break;
+      const isWordOp = t.t === 'name' && WORD_OPS.has(t.v);
+      if (wantOperand && !(isWordOp && t.v === 'not')) {
+        if (isWordOp) fail(t, `expected a value, got ${show(t)}`);
+        items.push(parseOperand());
+        wantOperand = false;
+      } else if (isWordOp || (t.t === 'op' && BINARY.has(t.v))) {
+        next();
+        items.push({ kind: 'op', v: t.v, pos: t.pos });
+        // `not in` keeps waiting for the `in`; `not` before a value waits for the value.
+        wantOperand = !(t.v === 'not' && !wantOperand);
+      } else {
+        fail(t, `expected an operator (and, or, ==, in, ...), got ${show(t)}`);
+      }
+    }
+    if (wantOperand) {
+      const t = peek();
+      fail(t, items.length === 0 ? `expected a value, got ${show(t)}` : `expected a value after "${(items[items.length - 1] as { v: string }).v}", got ${show(t)}`);
+    }
+    return items;
+  }
+
+  function emit(items: Item[]): string {
+    // `a in b` / `a not in b` → one operand.
+    const merged: Item[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      const notIn = it.kind === 'op' && it.v === 'not' && items[i + 1]?.kind === 'op' && (items[i + 1] as { v: string }).v === 'in';
+      if (it.kind === 'op' && (it.v === 'in' || notIn)) {
+        const left = merged.pop();
+        const right = items[i + (notIn ? 2 : 1)];
+        if (left?.kind !== 'operand') throw new ExprSyntaxError(`expected a value before "in"`, it.pos + 1);
+        if (right?.kind !== 'operand') throw new ExprSyntaxError(`expected a value after "in"`, it.pos + 1);
+        const call = `__in(${value(left)}, ${value(right)})`;
+        merged.push({ kind: 'operand', raw: notIn ? `(not ${call})` : call, path: false });
+        i += notIn ? 2 : 1;
+      } else merged.push(it);
+    }
+    const logical = merged.some((it) => it.kind === 'op' && (it.v === 'and' || it.v === 'or' || it.v === 'not'));
+    const terms: string[] = [];
+    let term: Item[] = [];
+    const flush = (at: number) => {
+      let nots = 0;
+      while (term[nots]?.kind === 'op' && (term[nots] as { v: string }).v === 'not') nots++;
+      const body = term.slice(nots);
+      if (body.length === 0) throw new ExprSyntaxError('expected a value', at + 1);
+      for (let i = 0; i < body.length; i++) {
+        const it = body[i];
+        if ((i % 2 === 0) !== (it.kind === 'operand')) throw new ExprSyntaxError(it.kind === 'op' ? `unexpected "${it.v}"` : 'expected an operator', it.kind === 'op' ? it.pos + 1 : at + 1);
+      }
+      const text = body.map((it) => (it.kind === 'operand' ? value(it) : it.v === '%' ? 'mod' : it.v)).join(' ');
+      terms.push('not '.repeat(nots) + (logical ? `__truthy(${text})` : text));
+      term = [];
+    };
+    for (const it of merged) {
+      if (it.kind === 'op' && (it.v === 'and' || it.v === 'or')) {
+        flush(it.pos);
+        terms.push(it.v);
+      } else term.push(it);
+    }
+    flush(expr.length);
+    return terms.join(' ');
+  }
+
+  const out = emit(parseSeq());
+  const rest = peek();
+  if (rest.t !== 'end') fail(rest, `unexpected ${show(rest)}`);
+  return out;
+}
+
+// A filtrex string literal: only \\ and \" are escapes there (JSON's \n would be rejected).
+function fstr(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function hint(word: string, known: string[]): string {
+  const h = didYouMean(word, known);
+  return h ? `; ${h}` : '';
+}

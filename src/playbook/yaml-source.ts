@@ -1,0 +1,353 @@
+// YAML with source positions: parse (YAML 1.2 core schema, unique keys, bounded aliases) and map a path or a zod
+// issue back to file:line:col of the node that caused it.
+import { readFile } from 'node:fs/promises';
+import { Document, LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
+import type { z } from 'zod';
+import { ProvisionError, type ProblemInfo } from '../errors.js';
+import type { SourcePos } from './types.js';
+import { didYouMean } from './suggest.js';
+
+/** A parsed YAML file that can still answer "where is this node?". */
+export interface YamlSource {
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+/** One step of a path into a document: a map key or a list index. */
+export type PathSeg = string | number;
+
+/** The result of parsing: the plain value (undefined when the YAML is broken) and every problem found. */
+export interface ParsedYaml {
+  source: YamlSource;
+  value: unknown;
+  problems: ProblemInfo[];
+}
+
+// Plenty for real playbooks (anchors for shared vars), far too few for a "billion laughs" expansion.
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses YAML text. Choices an Ansible user should know about:
+ * - YAML 1.2 core schema: `yes`/`no`/`on`/`off` are strings and `0644` is the number 644 (quote modes: "0644").
+ *   Playbook and inventory keywords that are booleans (become, gather_facts, ...) and boolean module arguments
+ *   accept yes/no/on/off/true/false in any case, as Ansible does, so `become: yes` works where it matters.
+ * - Merge keys (`<<: *defaults`) work, as in Ansible.
+ * - Duplicate keys are an error (YAML says so; PyYAML silently keeps the last one).
+ * - Unknown tags such as `!vault` are errors: provision has no vault.
+ */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true, version: '1.2', schema: 'core' });
+  const source: YamlSource = { file, doc, lineCounter };
+  const problems: ProblemInfo[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const pos = e.linePos?.[0];
+    const problem: ProblemInfo = {
+      what: yamlMessage(e.message, e.code),
+      where: { file, ...(pos ? { line: pos.line, col: pos.col } : {}) },
+      code: 'yaml',
+    };
+    if (e.code === 'DUPLICATE_KEY') problem.fix = 'remove or rename one of the two keys';
+    if (e.code === 'TAG_RESOLVE_FAILED') problem.fix = 'remove the tag (provision supports no custom tags, and no Ansible Vault)';
+    problems.push(problem);
+  }
+  if (problems.length > 0) return { source, value: undefined, problems };
+  try {
+    return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems };
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let where: ProblemInfo['where'] = { file };
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) where = { file, ...linePos(source, node.range[0]) };
+        return visit.BREAK;
+      },
+    });
+    return {
+      source,
+      value: undefined,
+      problems: [{ what: `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT})`, where, fix: 'write the data out instead of nesting aliases', code: 'yaml' }],
+    };
+  }
+}
+
+/** Reads and parses a YAML file; an unreadable file is a ProvisionError saying which file and why. */
+export async function readYaml(file: string, what: string, from?: ProblemInfo['where']): Promise<ParsedYaml> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProvisionError({
+      what: code === 'ENOENT' ? `${what} not found: ${file}` : `cannot read ${what} ${file}: ${(e as Error).message}`,
+      where: from,
+      code: 'read',
+    });
+  }
+  return parseYaml(text, file);
+}
+
+// yaml's pretty messages end with " at line 2, column 1:" and a code frame; the position is reported separately.
+function yamlMessage(message: string, code: string): string {
+  const head = message.split(/ at line \d+, column \d+/)[0].trim();
+  if (code === 'DUPLICATE_KEY') return 'duplicate key';
+  return head.charAt(0).toLowerCase() + head.slice(1);
+}
+
+/** 1-based line and column of a character offset. */
+export function linePos(source: YamlSource, offset: number): { line: number; col: number } {
+  return source.lineCounter.linePos(offset);
+}
+
+/**
+ * Position of the node at `path`, or of its nearest existing ancestor when the path does not exist (a missing key
+ * points at the map that lacks it). `key: true` points at the key of the last step instead of its value (unknown keys).
+ */
+export function posOf(source: YamlSource, path: readonly PathSeg[], opts: { key?: boolean } = {}): SourcePos {
+  let node: unknown = source.doc.contents;
+  let start = (node as { range?: [number] } | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isAlias(node)) break;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+      if (!pair) break;
+      const last = i === path.length - 1;
+      const keyStart = (pair.key as { range?: [number] } | null)?.range?.[0];
+      const value = pair.value as { range?: [number] } | null;
+      if ((last && opts.key) || !value?.range) {
+        if (keyStart !== undefined) start = keyStart;
+        node = last ? undefined : pair.value;
+        if (!value?.range) break;
+        continue;
+      }
+      node = value;
+      start = value.range[0];
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as { range?: [number] } | undefined;
+      if (!item?.range) break;
+      node = item;
+      start = item.range[0];
+    } else {
+      break;
+    }
+  }
+  return { file: source.file, ...linePos(source, start) };
+}
+
+/** `plays[0].tasks[3].apt.state` from a prefix and path steps. */
+export function joinPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+/** The value at `path` inside plain data, or undefined. */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+/** How a value reads in an error message: `a number (644)`, `a string ("yes")`, `a list`. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'nothing (null)';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)})`;
+  if (typeof v === 'number') return `a number (${v})`;
+  if (typeof v === 'boolean') return `a boolean (${v})`;
+  if (Array.isArray(v)) return `a list`;
+  if (typeof v === 'object') return 'a mapping';
+  return typeof v;
+}
+
+const expectedWords: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  array: 'a list',
+  tuple: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
+  null: 'nothing (null)',
+};
+
+/** Words for zod's `expected` (`int` → `an integer`). */
+export function expectedPhrase(expected: string): string {
+  return expectedWords[expected] ?? expected;
+}
+
+/** What to tell zodProblems about the data it checked and where that data sits. */
+export interface IssueContext {
+  source: YamlSource;
+  /** Path of the checked value inside the YAML document. */
+  yamlPrefix: readonly PathSeg[];
+  /** Path shown to the user for the checked value, e.g. `plays[0].tasks[3].apt`. */
+  displayPrefix: string;
+  /** The value that was checked (to say what we got). */
+  data: unknown;
+  /** The schema that was used (to list the keys it knows). */
+  schema?: z.ZodType;
+}
+
+/** Turns zod issues into problems with file:line:col, path, expected, got, and a fix where one is obvious. */
+export function zodProblems(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): ProblemInfo[] {
+  return issues.flatMap((issue) => issueProblems(issue, ctx));
+}
+
+function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[] {
+  const path = issue.path as PathSeg[];
+  const value = valueAt(ctx.data, path);
+  const at = (p: readonly PathSeg[], key = false) => ({ ...posOf(ctx.source, [...ctx.yamlPrefix, ...p], { key }), path: joinPath(ctx.displayPrefix, p) });
+  const last = path[path.length - 1];
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (value === undefined) {
+        return [{ what: `missing required key "${String(last)}"`, where: at(path), expected: expectedPhrase(issue.expected), code: 'schema' }];
+      }
+      const problem: ProblemInfo = { what: 'wrong type', where: at(path), expected: expectedPhrase(issue.expected), got: describeValue(value), code: 'schema' };
+      // YAML reads `mode: 0644` as the number 644: the classic Ansible surprise.
+      if (last === 'mode' && typeof value === 'number') problem.fix = `quote the mode: mode: "0${value}"`;
+      return [problem];
+    }
+    case 'invalid_value': {
+      const options = issue.values.map((v) => JSON.stringify(v));
+      const problem: ProblemInfo = {
+        what: 'invalid value',
+        where: at(path),
+        expected: options.length === 1 ? options[0] : `one of ${options.join(', ')}`,
+        got: value === undefined ? 'nothing' : JSON.stringify(value),
+        code: 'schema',
+      };
+      if (typeof value === 'string') {
+        const hint = didYouMean(value, issue.values.filter((v): v is string => typeof v === 'string'));
+        if (hint) problem.fix = hint;
+      }
+      return [problem];
+    }
+    case 'unrecognized_keys': {
+      const known = ctx.schema ? objectKeysAt(ctx.schema, path) : undefined;
+      return issue.keys.map((key) => {
+        const problem: ProblemInfo = { what: `unknown key "${key}"`, where: at([...path, key], true), code: 'unknown-key' };
+        if (known) {
+          problem.expected = `one of ${known.join(', ')}`;
+          const hint = didYouMean(key, known);
+          if (hint) problem.fix = hint;
+        }
+        return problem;
+      });
+    }
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+      const inclusive = issue.inclusive !== false;
+      let expected: string;
+      if (issue.origin === 'string') expected = small && Number(bound) === 1 ? 'a non-empty string' : `${small ? 'at least' : 'at most'} ${bound} characters`;
+      else if (issue.origin === 'array') expected = small && Number(bound) === 1 ? 'a non-empty list' : `${small ? 'at least' : 'at most'} ${bound} items`;
+      else expected = `a number ${small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<'} ${bound}`;
+      return [{ what: small ? 'too small' : 'too big', where: at(path), expected, got: describeValue(value), code: 'schema' }];
+    }
+    case 'invalid_format':
+      return [{ what: 'invalid format', where: at(path), expected: issue.pattern ? `a string matching ${issue.pattern}` : `a ${issue.format}`, got: describeValue(value), code: 'schema' }];
+    case 'invalid_union':
+      return unionProblems(issue, ctx, path, value, at);
+    default:
+      return [{ what: issue.message, where: at(path), got: value === undefined ? undefined : describeValue(value), code: 'schema' }];
+  }
+}
+
+// A union fails as a whole; when one branch got the type right, its inner issues say more than "invalid input".
+function unionProblems(
+  issue: z.core.$ZodIssueInvalidUnion,
+  ctx: IssueContext,
+  path: PathSeg[],
+  value: unknown,
+  at: (p: readonly PathSeg[]) => ProblemInfo['where'],
+): ProblemInfo[] {
+  const branches = issue.errors.filter((errs) => errs.length > 0);
+  const deep = branches.filter((errs) => errs.every((e) => e.path.length > 0 || e.code !== 'invalid_type'));
+  if (deep.length > 0) {
+    const best = deep.reduce((a, b) => (b.length < a.length ? b : a));
+    return best.flatMap((e) => issueProblems({ ...e, path: [...path, ...e.path] } as z.core.$ZodIssue, ctx));
+  }
+  const expected = branches
+    .map((errs) => errs.find((e) => e.path.length === 0 && e.code === 'invalid_type') as z.core.$ZodIssueInvalidType | undefined)
+    .filter((e): e is z.core.$ZodIssueInvalidType => e !== undefined)
+    .map((e) => expectedPhrase(e.expected));
+  const unique = [...new Set(expected)];
+  return [
+    {
+      what: value === undefined ? `missing required key "${String(path[path.length - 1])}"` : 'wrong type',
+      where: at(path),
+      expected: unique.length > 0 ? unique.join(' or ') : issue.message,
+      ...(value === undefined ? {} : { got: describeValue(value) }),
+      code: 'schema',
+    },
+  ];
+}
+
+
+/** Keys of the object schema found at `path` inside `schema` (through optional, default, pipe, array, union). */
+export function objectKeysAt(schema: z.ZodType, path: readonly PathSeg[]): string[] | undefined {
+  let nodes: unknown[] = [schema];
+  for (const seg of path) nodes = nodes.flatMap((n) => childSchemas(n, seg));
+  const keys = new Set<string>();
+  for (const n of nodes.flatMap((n) => unwrap(n))) {
+    const def = defOf(n);
+    if (def?.type === 'object') for (const k of Object.keys(def.shape as object)) keys.add(k);
+  }
+  return keys.size > 0 ? [...keys] : undefined;
+}
+
+type Def = { type: string; [k: string]: unknown };
+function defOf(s: unknown): Def | undefined {
+  return (s as { _zod?: { def?: Def } })?._zod?.def;
+}
+
+function unwrap(s: unknown, depth = 0): unknown[] {
+  const def = defOf(s);
+  if (!def || depth > 20) return [];
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
+      return unwrap(def.innerType, depth + 1);
+    case 'pipe':
+      return unwrap(def.in, depth + 1);
+    case 'lazy':
+      return unwrap((def.getter as () => unknown)(), depth + 1);
+    case 'union':
+      return (def.options as unknown[]).flatMap((o) => unwrap(o, depth + 1));
+    case 'intersection':
+      return [...unwrap(def.left, depth + 1), ...unwrap(def.right, depth + 1)];
+    default:
+      return [s];
+  }
+}
+
+function childSchemas(s: unknown, seg: PathSeg): unknown[] {
+  return unwrap(s).flatMap((n) => {
+    const def = defOf(n)!;
+    if (def.type === 'object') {
+      const child = (def.shape as Record<string, unknown>)[String(seg)];
+      return child ? [child] : [];
+    }
+    if (def.type === 'array') return [def.element];
+    if (def.type === 'record') return [def.valueType];
+    return [];
+  });
+}

@@ -1,0 +1,78 @@
+// provision lab: throwaway Debian 12 hosts on this machine (network namespaces, overlayfs, systemd-nspawn or
+// chroot + sshd, a local apt repository). The library API; src/cli/lab.ts only wires argv to it.
+import { ProvisionError } from '../errors.js';
+import { alive, initPid } from './boot.js';
+import { memoryBytes } from './cgroups.js';
+import { assertLinuxRoot } from './checks.js';
+import { teardown } from './down.js';
+import { execInHost } from './exec.js';
+import { labInfo, type LabInfo } from './up.js';
+import { listLabs, readState, type HostState, type LabMode, type LabState } from './state.js';
+import type { RunResult } from './run.js';
+
+export { labUp, hostName, type LabInfo, type LabUpOptions } from './up.js';
+export { sshOptions } from './ready.js';
+export type { LabMode } from './state.js';
+
+/** One host as `lab status` reports it. */
+export interface HostStatus {
+  name: string;
+  address: string;
+  up: boolean;
+  /** Memory charged to the host's cgroup, bytes (undefined when the machine cannot tell). */
+  memoryBytes?: number;
+}
+
+/** One lab as `lab status` reports it. */
+export interface LabStatus extends LabInfo {
+  bridge: string;
+  gateway: string;
+  repoUp: boolean;
+  hosts: HostStatus[];
+}
+
+/** Takes a lab down (default name `lab`): every process, mount, namespace, link, cgroup and file. False when none was up. */
+export async function labDown(name = 'lab'): Promise<boolean> {
+  assertLinuxRoot();
+  const state = await readState(name);
+  if (!state) return false;
+  await teardown(state);
+  return true;
+}
+
+/** Status of one lab, or of every lab on this machine when no name is given. */
+export async function labStatus(name?: string): Promise<LabStatus[]> {
+  const names = name ? [name] : await listLabs();
+  const out: LabStatus[] = [];
+  for (const n of names) {
+    const s = await readState(n);
+    if (s) out.push(await statusOf(s));
+  }
+  return out;
+}
+
+async function statusOf(s: LabState): Promise<LabStatus> {
+  const hosts: HostStatus[] = [];
+  for (const h of s.hosts) {
+    hosts.push({ name: h.name, address: h.address, up: (await initPid(h)) !== undefined, memoryBytes: await memoryBytes(h.cgroups) });
+  }
+  return { ...labInfo(s), bridge: s.bridge, gateway: s.gateway, repoUp: await alive(s.repo?.pid), hosts };
+}
+
+/** Runs argv inside a lab host (nsenter, no SSH, no provisioner) and returns its exit code and output. */
+export async function labExec(name: string, host: string, argv: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  const h = await findHost(name, host);
+  return execInHost(name, h, argv, options);
+}
+
+/** A host of a lab, or a ProvisionError naming the hosts that exist. */
+export async function findHost(name: string, host: string): Promise<HostState & { lab: LabState }> {
+  assertLinuxRoot();
+  const state = await readState(name);
+  if (!state) throw new ProvisionError({ what: `lab: no lab named "${name}" is up`, fix: 'provision lab status lists the labs; provision lab up starts one', code: 'lab-missing' });
+  const h = state.hosts.find((x) => x.name === host || x.address === host);
+  if (!h) {
+    throw new ProvisionError({ what: `lab ${name}: no host "${host}"`, expected: state.hosts.map((x) => x.name).join(', '), code: 'lab-no-host' });
+  }
+  return { ...h, lab: state };
+}

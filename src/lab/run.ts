@@ -1,0 +1,70 @@
+// Runs control-machine commands for the lab: argument lists only (no shell text), output captured.
+import { spawn } from 'node:child_process';
+import { ProvisionError } from '../errors.js';
+
+/** What a finished command left. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for run(). */
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+// A PATH that finds sbin tools even when the caller's PATH lacks them (sudo -E, cron, CI).
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Runs argv and resolves with its exit code and output; never rejects (a missing program is code 127). */
+export function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const env = options.env ?? { ...process.env, PATH: `${process.env.PATH ?? ''}:${SYSTEM_PATH}`, LC_ALL: 'C' };
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: options.cwd });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdin.on('error', () => {
+      /* the command may exit without reading its input */
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: 127, stdout: '', stderr: String(e) });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 128 + 9 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs argv and returns its stdout; a non-zero exit becomes a one-line ProvisionError saying what failed. */
+export async function must(argv: string[], what: string, options: RunOptions = {}): Promise<string> {
+  const r = await run(argv, options);
+  if (r.code !== 0) {
+    const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+    throw new ProvisionError({
+      what: `lab: ${what} failed (exit ${r.code}): ${argv.join(' ')}`,
+      got: detail || '(no output)',
+      code: 'lab-command',
+    });
+  }
+  return r.stdout;
+}
+
+/** True when a program is on the PATH (or the system sbin dirs). */
+export async function have(program: string): Promise<boolean> {
+  const r = await run(['sh', '-c', 'command -v "$1"', 'sh', program]);
+  return r.code === 0;
+}

@@ -5,7 +5,7 @@ import { defineModule } from './define.js';
 
 const args = z.strictObject({
   that: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .union([z.string().min(1), z.boolean(), z.array(z.union([z.string().min(1), z.boolean()])).min(1)])
     .transform((t) => (Array.isArray(t) ? t : [t]))
     .describe('A condition or a list of conditions (the same expressions as `when`), all of which must hold'),
   fail_msg: z.string().optional().describe('Message when a condition is false (default: "Assertion failed")'),

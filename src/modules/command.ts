@@ -11,7 +11,12 @@ export const runArgs = {
   removes: z.string().min(1).optional().describe('Run the command only when this path exists on the host (relative to chdir)'),
   chdir: z.string().min(1).optional().describe('Change into this folder before running'),
   env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .superRefine((env, ctx) => {
+      for (const key of Object.keys(env)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not an environment variable name`, path: [key] });
+      }
+    })
     .optional()
     .describe('Environment variables for the command'),
   stdin: z.string().optional().describe('Text fed to the command\'s standard input'),

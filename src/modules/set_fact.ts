@@ -2,9 +2,16 @@
 import { z } from 'zod';
 import { defineModule } from './define.js';
 
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 const args = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name (letters, digits, _; not starting with a digit)'), z.unknown())
-  .refine((a) => Object.keys(a).length > 0, 'give at least one variable: set_fact: { name: value }')
+  .record(z.string(), z.unknown())
+  .superRefine((a, ctx) => {
+    if (Object.keys(a).length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one variable: set_fact: { name: value }', path: [] });
+    for (const key of Object.keys(a)) {
+      if (!NAME.test(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not a variable name (letters, digits, _; not starting with a digit)`, path: [key] });
+    }
+  })
   .describe('Variables to set on the host: name → value');
 
 /** The set_fact module. */

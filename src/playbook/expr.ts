@@ -195,7 +195,8 @@ export function evalCondition(expr: string | boolean, vars: Record<string, unkno
       code: 'undefined-variable',
     });
   }
-  if (value instanceof ProvisionError) throw value;
+  // A variable whose own value failed to render (see buildVars): its message names the missing one.
+  if (value instanceof ProvisionError) throw new ProvisionError({ ...value.problem, where: { ...value.problem.where, ...where } });
   if (value instanceof Error) {
     throw new ProvisionError({ what: `cannot evaluate condition "${expr}": ${value.message}`, where, code: 'condition' });
   }

@@ -30,6 +30,8 @@ export interface Task {
   loop?: unknown[] | string;
   /** Name of the loop variable (loop_control.loop_var), default `item`. */
   loopVar: string;
+  /** loop_control.label: what to show for each item instead of the whole item (a template). */
+  loopLabel?: string;
   become?: boolean;
   becomeUser?: string;
   /** true: always check mode; false: never check mode; undefined: as the run says. */

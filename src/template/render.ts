@@ -45,6 +45,8 @@ export function render(source: string, vars: Record<string, unknown>, where: Whe
 }
 
 function templateError(e: unknown, source: string, where: Where): ProvisionError {
+  // A variable whose own value failed to render (see buildVars) already says what is missing; say where it was used.
+  if (e instanceof ProvisionError) return new ProvisionError({ ...e.problem, where: { ...e.problem.where, ...where } });
   const message = e instanceof Error ? e.message : String(e);
   // Handlebars strict mode: `"name" not defined in [object Object] - 3:10`
   const missing = /"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);
@@ -66,7 +68,10 @@ function templateError(e: unknown, source: string, where: Where): ProvisionError
       where: { ...where, ...(where.line === undefined && where.file ? { line: Number(parse[1]) } : {}) },
       got: parse[2].split('\n')[0].trim(),
       expected: parse[3] || undefined,
-      fix: 'close every {{ with }} and every {{#block}} with {{/block}}',
+      // Jinja habits (`{{ x | default('y') }}`) are the usual cause; Handlebars spells filters as helpers.
+      fix: /\{\{[^}]*\|/.test(source)
+        ? 'Jinja filters (|) do not exist here: use helpers, e.g. {{default x "y"}}, {{join list ","}}'
+        : 'close every {{ with }} and every {{#block}} with {{/block}}',
       code: 'template-syntax',
     });
   }

@@ -1,0 +1,188 @@
+// Playbook file → validated Playbook. The whole file (and its vars_files) is checked before anything runs, and
+// every problem is reported at once, each at its file:line:col.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
+import { isTemplated } from '../template/render.js';
+import { TASK_KEYS, UNSUPPORTED_KEYS, playSchema } from './schema.js';
+import { resolveModuleName } from './module-args.js';
+import { didYouMean } from './suggest.js';
+import { parseTask } from './task.js';
+import type { Play, Playbook, Task } from './types.js';
+import { describeValue, joinPath, parseYaml, posOf, readYaml, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
+
+/** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
+export async function loadPlaybook(file: string): Promise<Playbook> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProvisionError({ what: code === 'ENOENT' ? `playbook not found: ${file}` : `cannot read playbook ${file}: ${(e as Error).message}`, code: 'read' });
+  }
+  return loadPlaybookFromString(text, file);
+}
+
+/** Like loadPlaybook, for text already in memory; `file` names it in errors and anchors relative vars_files. */
+export async function loadPlaybookFromString(text: string, file: string): Promise<Playbook> {
+  const dir = path.dirname(path.resolve(file));
+  const parsed = parseYaml(text, file);
+  if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);
+  const { source, value } = parsed;
+  const problems: ProblemInfo[] = [];
+  const plays: Play[] = [];
+  if (!Array.isArray(value) || value.length === 0) {
+    const single = value !== null && typeof value === 'object' && !Array.isArray(value) && 'hosts' in value;
+    throw new ProvisionErrors([
+      {
+        what: value === null || value === undefined || (Array.isArray(value) && value.length === 0) ? 'the playbook is empty' : 'a playbook must be a list of plays',
+        where: { ...posOf(source, []), path: 'plays' },
+        expected: 'a list of plays (- hosts: ...)',
+        got: describeValue(value),
+        ...(single ? { fix: 'start the play with "- " (a playbook is a list of plays)' } : {}),
+        code: 'schema',
+      },
+    ]);
+  }
+  for (let i = 0; i < value.length; i++) {
+    const play = await parsePlay(value[i], i, source, dir, problems);
+    if (play) plays.push(play);
+  }
+  if (problems.length > 0) throw new ProvisionErrors(sortProblems(problems, file));
+  return { file, dir, plays };
+}
+
+async function parsePlay(raw: unknown, i: number, source: YamlSource, dir: string, problems: ProblemInfo[]): Promise<Play | undefined> {
+  const display = `plays[${i}]`;
+  const at = (p: PathSeg[], key = false) => ({ ...posOf(source, [i, ...p], { key }), path: joinPath(display, p) });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push({ what: 'a play must be a mapping', where: at([]), expected: 'hosts: ..., tasks: [...]', got: describeValue(raw), code: 'schema' });
+    return undefined;
+  }
+  const before = problems.length;
+  const play: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(raw)) {
+    if (UNSUPPORTED_KEYS[key]) problems.push({ what: `"${key}" is not supported`, where: at([key], true), fix: UNSUPPORTED_KEYS[key], code: 'unsupported' });
+    else play[key] = v;
+  }
+  const parsed = playSchema.safeParse(play);
+  if (!parsed.success) {
+    for (const problem of zodProblems(parsed.error.issues, { source, yamlPrefix: [i], displayPrefix: display, data: play, schema: playSchema })) {
+      // A task key at play level is a common slip: the task is not indented under tasks:.
+      const key = /^unknown key "(.*)"$/.exec(problem.what)?.[1];
+      if (key && !problem.fix && (resolveModuleName(key) || TASK_KEYS.includes(key))) problem.fix = `"${key}" belongs to a task: put the task under tasks:`;
+      problems.push(problem);
+    }
+  }
+  const tasks = parseTasks(play.tasks, 'tasks', i, source, problems);
+  const handlers = parseTasks(play.handlers, 'handlers', i, source, problems);
+  checkNotify(play.tasks, play.handlers, i, source, problems);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const varsFromFiles = await loadVarsFiles(p.vars_files ?? [], Array.isArray(play.vars_files), dir, at, problems);
+  if (problems.length > before) return undefined;
+  const hosts = Array.isArray(p.hosts) ? p.hosts.join(',') : p.hosts;
+  return {
+    name: p.name ?? hosts,
+    hosts,
+    vars: p.vars ?? {},
+    varsFromFiles,
+    become: p.become ?? false,
+    ...(p.become_user !== undefined ? { becomeUser: p.become_user } : {}),
+    gatherFacts: p.gather_facts ?? true,
+    serial: p.serial === undefined ? [] : Array.isArray(p.serial) ? p.serial : [p.serial],
+    ...(p.max_fail_percentage !== undefined ? { maxFailPercentage: p.max_fail_percentage } : {}),
+    anyErrorsFatal: p.any_errors_fatal ?? false,
+    tasks,
+    handlers,
+    pos: posOf(source, [i]),
+    path: display,
+  };
+}
+
+function parseTasks(raw: unknown, section: 'tasks' | 'handlers', i: number, source: YamlSource, problems: ProblemInfo[]): Task[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Task[] = [];
+  raw.forEach((t, j) => {
+    const task = parseTask(t, { source, yamlPath: [i, section, j], display: `plays[${i}].${section}[${j}]`, handler: section === 'handlers' }, problems);
+    if (task) out.push(task);
+  });
+  return out;
+}
+
+// A notify that names no handler would silently never run: Ansible fails at run time, we fail before. Read from
+// the raw YAML so that tasks with other problems are checked too.
+function checkNotify(tasks: unknown, handlers: unknown, i: number, source: YamlSource, problems: ProblemInfo[]): void {
+  const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const topics = new Set(
+    (Array.isArray(handlers) ? handlers : []).flatMap((h) => (h !== null && typeof h === 'object' ? [...strings((h as Record<string, unknown>).name), ...strings((h as Record<string, unknown>).listen)] : [])),
+  );
+  (Array.isArray(tasks) ? tasks : []).forEach((task, j) => {
+    if (task === null || typeof task !== 'object') return;
+    const notify = (task as Record<string, unknown>).notify;
+    strings(notify).forEach((name, k) => {
+      if (topics.has(name) || isTemplated(name)) return;
+      const yamlPath: PathSeg[] = [i, 'tasks', j, 'notify', ...(Array.isArray(notify) ? [k] : [])];
+      const problem: ProblemInfo = {
+        what: `notify names no handler: "${name}"`,
+        where: { ...posOf(source, yamlPath), path: joinPath(`plays[${i}].tasks[${j}]`, yamlPath.slice(3)) },
+        expected: topics.size > 0 ? `one of ${[...topics].map((t) => `"${t}"`).join(', ')}` : 'a handler of this play (the play has none)',
+        code: 'unknown-handler',
+      };
+      const hint = didYouMean(name, topics);
+      if (hint) problem.fix = hint;
+      problems.push(problem);
+    });
+  });
+}
+
+async function loadVarsFiles(
+  files: string[],
+  isList: boolean,
+  dir: string,
+  at: (p: PathSeg[]) => ProblemInfo['where'],
+  problems: ProblemInfo[],
+): Promise<Record<string, unknown>> {
+  const merged: Record<string, unknown> = {};
+  for (let k = 0; k < files.length; k++) {
+    const entry = files[k];
+    const where = at(isList ? ['vars_files', k] : ['vars_files']);
+    if (isTemplated(entry)) {
+      problems.push({ what: 'templated vars_files paths are not supported', where, got: JSON.stringify(entry), fix: 'name the file directly (or pass the variables with -e @file.yml)', code: 'vars-files' });
+      continue;
+    }
+    const file = path.resolve(dir, entry);
+    let parsed;
+    try {
+      parsed = await readYaml(file, 'vars file', where);
+    } catch (e) {
+      if (e instanceof ProvisionError) {
+        problems.push(e.problem);
+        continue;
+      }
+      throw e;
+    }
+    if (parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const v = parsed.value;
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), code: 'vars-files' });
+      continue;
+    }
+    Object.assign(merged, v);
+  }
+  return merged;
+}
+
+// The playbook's own problems first, in file order; then those of other files (vars_files) in the order met.
+function sortProblems(problems: ProblemInfo[], file: string): ProblemInfo[] {
+  const files = [file, ...new Set(problems.map((p) => p.where?.file ?? file))];
+  const rank = (p: ProblemInfo) => files.indexOf(p.where?.file ?? file);
+  return problems
+    .map((p, n) => ({ p, n }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.where?.line ?? 0) - (b.p.where?.line ?? 0) || (a.p.where?.col ?? 0) - (b.p.where?.col ?? 0) || a.n - b.n)
+    .map(({ p }) => p);
+}

@@ -1,0 +1,220 @@
+// Variables: the layers merged by precedence, values that refer to other variables, rendering of arguments, and
+// `-e` extra vars.
+import path from 'node:path';
+import { ProvisionError, ProvisionErrors, type Where } from '../errors.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { isTemplated, render } from '../template/render.js';
+import type { Play } from './types.js';
+import { describeValue, posOf, readYaml, parseYaml } from './yaml-source.js';
+import { parseKeyValues } from './module-args.js';
+
+/** The layers a task's variables come from. */
+export interface VarLayers {
+  host: Host;
+  play?: Play;
+  facts?: Record<string, unknown>;
+  registered?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+  task?: Record<string, unknown>;
+  /** When given, `groups` (group name → host names) is available too. */
+  inventory?: Inventory;
+}
+
+/**
+ * Merges the layers, later winning (top-level keys replace, as Ansible's default hash_behaviour=replace):
+ *   inventory (group vars all → parent → child, host vars, host_vars/) < play vars < vars_files < task vars
+ *   < facts < registered results and set_fact < extra vars (-e, always win).
+ * Then the names Ansible always defines: inventory_hostname, inventory_hostname_short, group_names (and groups
+ * when `inventory` is given); they cannot be overridden.
+ *
+ * Values written by the user (inventory, play, vars_files, task, extra) may refer to other variables
+ * (`url: "http://{{ host }}/"`); they are rendered here, in dependency order, against the merged result.
+ * Registered results and facts are data from hosts and are never rendered. A value that cannot be rendered (it
+ * uses a variable that does not exist) stays out of the enumerable keys and throws, naming the missing
+ * variable, when read: an unused broken variable does not fail a task, as in Ansible.
+ */
+export function buildVars(layers: VarLayers): Record<string, unknown> {
+  const user = [layers.host.vars, layers.play?.vars, layers.play?.varsFromFiles, layers.task];
+  const merged: Record<string, unknown> = {};
+  const templatable = new Set<string>();
+  const put = (layer: Record<string, unknown> | undefined, rendered: boolean) => {
+    for (const [k, v] of Object.entries(layer ?? {})) {
+      merged[k] = v;
+      if (rendered && holdsTemplate(v)) templatable.add(k);
+      else templatable.delete(k);
+    }
+  };
+  for (const layer of user) put(layer, true);
+  put(layers.facts, false);
+  put(layers.registered, false);
+  put(layers.extra, true);
+  const host = layers.host;
+  Object.assign(merged, {
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
+    ...(layers.inventory ? { groups: groupsMap(layers.inventory) } : {}),
+  });
+  for (const k of ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups']) templatable.delete(k);
+  resolveTemplates(merged, templatable, host.name);
+  return merged;
+}
+
+function holdsTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return isTemplated(v);
+  if (Array.isArray(v)) return v.some(holdsTemplate);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(holdsTemplate);
+  return false;
+}
+
+function groupsMap(inv: Inventory): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const name of inv.groups.keys()) out[name] = [...inv.hosts.values()].filter((h) => h.groups.includes(name)).map((h) => h.name);
+  return out;
+}
+
+// Each templated value becomes a getter that renders it on first read (so `a` may use `b` before `b` is
+// rendered); then every getter is read once and replaced by its value, or by a hidden throwing getter.
+function resolveTemplates(vars: Record<string, unknown>, keys: Set<string>, host: string): void {
+  const state = new Map<string, { done: boolean; value?: unknown; error?: unknown }>();
+  const stack: string[] = [];
+  for (const key of keys) {
+    const raw = vars[key];
+    Object.defineProperty(vars, key, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const s = state.get(key);
+        if (s?.done) {
+          if (s.error) throw s.error;
+          return s.value;
+        }
+        if (stack.includes(key)) {
+          throw new ProvisionError({
+            what: `variable "${key}" refers to itself (${[...stack.slice(stack.indexOf(key)), key].join(' → ')})`,
+            where: { host },
+            fix: 'give one of them a plain value',
+            code: 'variable-cycle',
+          });
+        }
+        stack.push(key);
+        try {
+          const value = renderValue(raw, vars, { host, path: `vars.${key}` });
+          state.set(key, { done: true, value });
+          return value;
+        } catch (e) {
+          const error = e instanceof ProvisionError ? explain(e, key) : e;
+          state.set(key, { done: true, error });
+          throw error;
+        } finally {
+          stack.pop();
+        }
+      },
+    });
+  }
+  for (const key of keys) {
+    try {
+      const value = vars[key];
+      Object.defineProperty(vars, key, { value, enumerable: true, writable: true, configurable: true });
+    } catch (error) {
+      Object.defineProperty(vars, key, {
+        enumerable: false,
+        configurable: true,
+        get() {
+          throw error;
+        },
+      });
+    }
+  }
+}
+
+function explain(e: ProvisionError, key: string): ProvisionError {
+  if (e.problem.code !== 'undefined-variable' || e.problem.what.includes('in the value of')) return e;
+  return new ProvisionError({ ...e.problem, what: `${e.problem.what} in the value of variable "${key}"` });
+}
+
+// `{{ name }}`, `{{ a.b.[0] }}`, `{{{ x }}}`: one plain path, whose value keeps its type (a list stays a list).
+const WHOLE = /^\s*\{\{\{?\s*([A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*)\s*\}?\}\}\s*$/;
+
+/**
+ * Renders every string inside `value` (deeply). A string that is exactly one `{{ path }}` gives the variable's own
+ * value, as Ansible does (`loop: "{{ packages }}"` is a list, `port: "{{ port }}"` a number); other strings render
+ * through Handlebars, strictly: a missing variable is a ProvisionError naming it and `where`.
+ */
+export function renderValue(value: unknown, vars: Record<string, unknown>, where: Where): unknown {
+  if (typeof value === 'string') {
+    if (!isTemplated(value)) return value;
+    const whole = WHOLE.exec(value);
+    if (whole) {
+      let found;
+      try {
+        found = lookup(vars, whole[1]);
+      } catch (e) {
+        throw e instanceof ProvisionError ? new ProvisionError({ ...e.problem, where: { ...e.problem.where, ...where } }) : e;
+      }
+      if (found.ok) return found.value;
+    }
+    return render(value, vars, where);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, vars, { ...where, path: `${where.path ?? ''}[${i}]` }));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = renderValue(v, vars, { ...where, path: where.path ? `${where.path}.${k}` : k });
+    return out;
+  }
+  return value;
+}
+
+function lookup(vars: Record<string, unknown>, expr: string): { ok: true; value: unknown } | { ok: false } {
+  const segs = expr.match(/\[[^\]]+\]|[^.[\]]+/g) ?? [];
+  let v: unknown = vars;
+  for (let i = 0; i < segs.length; i++) {
+    let seg = segs[i];
+    if (seg.startsWith('[')) seg = seg.slice(1, -1);
+    if (i === 0 && (seg === 'this' || seg === '@root')) continue;
+    if (seg.startsWith('@')) return { ok: false };
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, seg)) return { ok: false };
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v === undefined ? { ok: false } : { ok: true, value: v };
+}
+
+/**
+ * Reads `-e` arguments, later ones winning: `k=v` (strings, as in Ansible; quotes group words: `msg="a b"`),
+ * `'k=v k2=v2'`, JSON or YAML flow `{"k": 1}`, and `@file.yml` (YAML or JSON, relative to `cwd`).
+ */
+export async function parseExtraVars(args: string[], cwd: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const arg of args) {
+    const text = arg.trim();
+    if (text.startsWith('@')) {
+      const file = path.resolve(cwd, text.slice(1));
+      const parsed = await readYaml(file, 'extra vars file', { path: `-e ${arg}` });
+      if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);
+      Object.assign(out, mapping(parsed.value, { ...posOf(parsed.source, []) }, arg));
+    } else if (text.startsWith('{')) {
+      const parsed = parseYaml(text, '-e');
+      if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems.map((p) => ({ ...p, where: { path: `-e ${arg}` }, got: arg })));
+      Object.assign(out, mapping(parsed.value, { path: `-e ${arg}` }, arg));
+    } else if (text !== '') {
+      const pairs = parseKeyValues(text);
+      if (!pairs) {
+        throw new ProvisionError({
+          what: 'cannot read extra vars',
+          where: { path: `-e ${arg}` },
+          expected: 'key=value pairs, {"json": "object"}, or @file.yml',
+          got: JSON.stringify(arg),
+          code: 'extra-vars',
+        });
+      }
+      Object.assign(out, pairs);
+    }
+  }
+  return out;
+}
+
+function mapping(v: unknown, where: Where, arg: string): Record<string, unknown> {
+  if (v === null || v === undefined) return {};
+  if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeValue(v), fix: `check -e ${arg}`, code: 'extra-vars' });
+}

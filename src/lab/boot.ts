@@ -91,6 +91,7 @@ export async function stopHost(host: HostState): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // systemd-nspawn leaves this behind when it is killed.
+  // systemd-nspawn leaves these behind when it is killed.
   await rm(`/run/systemd/nspawn/propagate/${host.name}`, { recursive: true, force: true });
+  if (host.nspawnLock) await rm(host.nspawnLock, { force: true });
 }

@@ -43,6 +43,8 @@ export async function teardown(state: LabState): Promise<void> {
   await removeCgroups(labCgroups(state.name));
   for (const d of labCgroups(state.name)) await rmdir(dirname(d)).catch(() => undefined); // provision-lab/, if empty
   await removeBridge(state.bridge);
+  // systemd-nspawn's runtime dirs, once no container of any lab uses them.
+  for (const d of ['/run/systemd/nspawn/propagate', '/run/systemd/nspawn/locks', '/run/systemd/nspawn']) await rmdir(d).catch(() => undefined);
   if (state.inventoryFile && (await writtenByLab(state.inventoryFile, state.name))) await rm(state.inventoryFile, { force: true });
   await rm(state.dir, { recursive: true, force: true });
 }

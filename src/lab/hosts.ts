@@ -1,7 +1,7 @@
 // A host's filesystem: an overlay on the shared base, plus its own identity (host key, hostname, machine-id) and
 // the lab's settings (repository, resolver, authorized key), written into its writable layer.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { must, run } from './run.js';
 
@@ -13,6 +13,12 @@ export interface LabFiles {
   /** Lines for /etc/hosts naming every host of the lab. */
   hostsLines: string[];
   authorizedKey: string;
+}
+
+/** systemd-nspawn's lock file for a mounted root directory (named after its device and inode). */
+export async function nspawnLockFile(root: string): Promise<string> {
+  const st = await stat(root);
+  return `/run/systemd/nspawn/locks/inode-${st.dev}:${st.ino}`;
 }
 
 /** The merged (root) directory of a host. */

@@ -5,7 +5,8 @@ import { alive, initPid } from './boot.js';
 import { memoryBytes } from './cgroups.js';
 import { assertLinuxRoot } from './checks.js';
 import { teardown } from './down.js';
-import { execInHost } from './exec.js';
+import { execInHost, nsenterArgv, requireInit } from './exec.js';
+import { sshOptions } from './ready.js';
 import { labInfo, type LabInfo } from './up.js';
 import { listLabs, readState, type HostState, type LabMode, type LabState } from './state.js';
 import type { RunResult } from './run.js';
@@ -62,17 +63,39 @@ async function statusOf(s: LabState): Promise<LabStatus> {
 /** Runs argv inside a lab host (nsenter, no SSH, no provisioner) and returns its exit code and output. */
 export async function labExec(name: string, host: string, argv: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   const h = await findHost(name, host);
-  return execInHost(name, h, argv, options);
+  return execInHost(h.lab.name, h, argv, options);
 }
 
-/** A host of a lab, or a ProvisionError naming the hosts that exist. */
-export async function findHost(name: string, host: string): Promise<HostState & { lab: LabState }> {
+/** The argv that runs argv inside a host (for callers that want the terminal: `lab exec`). Lab name optional. */
+export async function labExecArgv(name: string | undefined, host: string, argv: string[]): Promise<string[]> {
+  const h = await findHost(name, host);
+  return nsenterArgv(await requireInit(h.lab.name, h), argv, process.env.TERM ? [`TERM=${process.env.TERM}`] : []);
+}
+
+/** The ssh argv for a host with the lab key and known_hosts (strict host keys); command optional. */
+export async function labSshArgv(name: string | undefined, host: string, command: string[] = []): Promise<string[]> {
+  const h = await findHost(name, host);
+  return ['ssh', ...sshOptions(h.lab.keyFile, h.lab.knownHostsFile), `root@${h.address}`, ...command];
+}
+
+/** A host of a lab (of any lab when no name is given), or a ProvisionError naming the hosts that exist. */
+export async function findHost(name: string | undefined, host: string): Promise<HostState & { lab: LabState }> {
   assertLinuxRoot();
-  const state = await readState(name);
-  if (!state) throw new ProvisionError({ what: `lab: no lab named "${name}" is up`, fix: 'provision lab status lists the labs; provision lab up starts one', code: 'lab-missing' });
-  const h = state.hosts.find((x) => x.name === host || x.address === host);
-  if (!h) {
-    throw new ProvisionError({ what: `lab ${name}: no host "${host}"`, expected: state.hosts.map((x) => x.name).join(', '), code: 'lab-no-host' });
+  const labs = name ? [name] : await listLabs();
+  const known: string[] = [];
+  for (const n of labs) {
+    const state = await readState(n);
+    if (!state) continue;
+    const h = state.hosts.find((x) => x.name === host || x.address === host);
+    if (h) return { ...h, lab: state };
+    known.push(...state.hosts.map((x) => x.name));
   }
-  return { ...h, lab: state };
+  if (name && !labs.length) throw noLab(name);
+  if (name && !(await readState(name))) throw noLab(name);
+  if (!known.length && !name) throw new ProvisionError({ what: 'lab: no lab is up', fix: 'provision lab up', code: 'lab-missing' });
+  throw new ProvisionError({ what: `lab${name ? ` ${name}` : ''}: no host "${host}"`, expected: known.join(', '), code: 'lab-no-host' });
+}
+
+function noLab(name: string): ProvisionError {
+  return new ProvisionError({ what: `lab: no lab named "${name}" is up`, fix: 'provision lab status lists the labs; provision lab up starts one', code: 'lab-missing' });
 }

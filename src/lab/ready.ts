@@ -3,14 +3,15 @@ import { connect } from 'node:net';
 import { ProvisionError } from '../errors.js';
 import { initPid } from './boot.js';
 import { nsenterArgv } from './exec.js';
-import { run } from './run.js';
+import { checkAborted, run } from './run.js';
 import type { HostState, LabMode } from './state.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once `address:22` sends an SSH banner; false at the deadline. */
-export async function waitForSshBanner(address: string, deadline: number): Promise<boolean> {
+export async function waitForSshBanner(address: string, deadline: number, signal?: AbortSignal): Promise<boolean> {
   while (Date.now() < deadline) {
+    checkAborted(signal);
     if (await banner(address)) return true;
     await sleep(100);
   }
@@ -28,13 +29,14 @@ function banner(address: string): Promise<boolean> {
 }
 
 /** Waits for `systemctl is-system-running` to say running or degraded; returns what it said last. */
-export async function waitForSystemd(host: HostState, deadline: number): Promise<string> {
+export async function waitForSystemd(host: HostState, deadline: number, signal?: AbortSignal): Promise<string> {
   let said = 'not started';
   while (Date.now() < deadline) {
+    checkAborted(signal);
     const pid = await initPid(host);
     if (pid) {
       const left = Math.max(1000, deadline - Date.now());
-      const r = await run(nsenterArgv(pid, ['systemctl', 'is-system-running', '--wait']), { timeoutMs: left, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+      const r = await run(nsenterArgv(pid, ['systemctl', 'is-system-running', '--wait']), { timeoutMs: left, signal, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
       said = r.stdout.trim() || r.stderr.trim() || said;
       if (said === 'running' || said === 'degraded') return said;
     }
@@ -53,17 +55,18 @@ export function sshOptions(keyFile: string, knownHostsFile: string): string[] {
 }
 
 /** Waits until a host is fully usable in its mode; throws a ProvisionError naming the host and what was missing. */
-export async function waitForHost(lab: string, mode: LabMode, host: HostState, keyFile: string, knownHosts: string, timeoutMs: number): Promise<void> {
+export async function waitForHost(lab: string, mode: LabMode, host: HostState, keyFile: string, knownHosts: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const fail = (what: string) =>
     new ProvisionError({ what: `lab ${lab}: host ${host.name} ${what} within ${Math.round(timeoutMs / 1000)} s`, fix: `see ${host.dir}/console.log`, code: 'lab-host-timeout' });
-  if (!(await waitForSshBanner(host.address, deadline))) throw fail(`(${host.address}) did not answer on port 22`);
+  if (!(await waitForSshBanner(host.address, deadline, signal))) throw fail(`(${host.address}) did not answer on port 22`);
   if (mode === 'systemd') {
-    const said = await waitForSystemd(host, deadline);
+    const said = await waitForSystemd(host, deadline, signal);
     if (said !== 'running' && said !== 'degraded') throw fail(`did not finish booting (systemctl is-system-running: ${said})`);
   }
   let last = '';
   while (Date.now() < deadline) {
+    checkAborted(signal);
     const r = await run(['ssh', ...sshOptions(keyFile, knownHosts), `root@${host.address}`, 'true']);
     if (r.code === 0) return;
     last = r.stderr.trim();

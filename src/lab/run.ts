@@ -15,6 +15,8 @@ export interface RunOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Kills the command when aborted. */
+  signal?: AbortSignal;
 }
 
 // A PATH that finds sbin tools even when the caller's PATH lacks them (sudo -E, cron, CI).
@@ -28,6 +30,8 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    const onAbort = () => child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.stdin.on('error', () => {
@@ -39,6 +43,7 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve({
         code: code ?? (signal ? 128 + 9 : 1),
         stdout: Buffer.concat(out).toString('utf8'),
@@ -67,4 +72,9 @@ export async function must(argv: string[], what: string, options: RunOptions = {
 export async function have(program: string): Promise<boolean> {
   const r = await run(['sh', '-c', 'command -v "$1"', 'sh', program]);
   return r.code === 0;
+}
+
+/** Throws the ProvisionError of an interrupted `lab up` once the signal is aborted. */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ProvisionError({ what: 'lab: interrupted; removed what it had started', code: 'lab-interrupted' });
 }

@@ -24,6 +24,8 @@ export interface HostState {
   pid?: number;
   /** cgroup directories the host's processes were put in. */
   cgroups: string[];
+  /** systemd-nspawn's image lock file for the host's root (left behind when nspawn is killed). */
+  nspawnLock?: string;
 }
 
 /** Everything `down` needs to undo an `up`. */

@@ -10,12 +10,12 @@ import { createHostCgroups } from './cgroups.js';
 import { assertLabName, preflight } from './checks.js';
 import { DEFAULT_PACKAGES, MAX_HOSTS, cacheDir } from './config.js';
 import { anythingRunning, teardown } from './down.js';
-import { prepareHost } from './hosts.js';
+import { mergedDir, nspawnLockFile, prepareHost } from './hosts.js';
 import { createLabKey, inventoryText, knownHostsText, writeWithDir } from './inventory.js';
 import { assertRangeFree, createBridge, createHostNet, hostNet, labNet } from './net.js';
 import { waitForHost } from './ready.js';
 import { ensureRepo, serveRepo } from './repo.js';
-import { run } from './run.js';
+import { checkAborted, run } from './run.js';
 import { labDir, listLabs, readState, withLock, writeState, type HostState, type LabMode, type LabState } from './state.js';
 import { baseKey } from './base.js';
 
@@ -33,6 +33,8 @@ export interface LabUpOptions {
   inventory?: string;
   /** Progress lines (the library never prints). */
   log?: (line: string) => void;
+  /** Aborting stops the bring-up and removes what it had started. */
+  signal?: AbortSignal;
 }
 
 /** What a running lab gives its user. */
@@ -86,11 +88,14 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     log(`removing the remains of a lab "${name}" that is no longer running`);
     await teardown(old);
   }
+  const signal = options.signal;
   const baseDir = await ensureBase(log);
+  checkAborted(signal);
   const repoDir = await ensureRepo(baseDir, options.packages ?? DEFAULT_PACKAGES, log);
+  checkAborted(signal);
   const state = await withLock(() => claim(name, mode, options.inventory));
   try {
-    await build(state, count, baseDir, repoDir, log);
+    await build(state, count, baseDir, repoDir, log, signal);
   } catch (e) {
     log(`lab up failed; removing what it had started`);
     await teardown(state);
@@ -125,7 +130,7 @@ async function claim(name: string, mode: LabMode, inventory: string | undefined)
   return state;
 }
 
-async function build(state: LabState, count: number, baseDir: string, repoDir: string, log: (line: string) => void): Promise<void> {
+async function build(state: LabState, count: number, baseDir: string, repoDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const started = Date.now();
   log(`starting ${count} ${state.mode} host(s) on ${state.bridge} (${state.gateway}/24)`);
   await createBridge(state.slot);
@@ -141,6 +146,7 @@ async function build(state: LabState, count: number, baseDir: string, repoDir: s
     state.hosts.push({ name, index: i, address: net.address, netns: net.netns, veth: net.veth, mac: net.mac, dir: join(state.dir, 'hosts', name), cgroups: [] });
   }
   await writeState(state);
+  checkAborted(signal);
   if (state.mode === 'systemd') await raiseInotifyLimit(count);
   const files = { baseDir, gateway: state.gateway, repoPort: server.port, authorizedKey: publicKey, hostsLines: state.hosts.map((h) => `${h.address}\t${h.name}`) };
   const keys = new Map<string, string>();
@@ -148,18 +154,34 @@ async function build(state: LabState, count: number, baseDir: string, repoDir: s
     state.hosts.map(async (h) => {
       const net = hostNet(state.slot, h.index, h.name);
       keys.set(h.name, await prepareHost(files, h));
+      h.nspawnLock = await nspawnLockFile(mergedDir(h.dir));
       await createHostNet(state.bridge, net);
       h.cgroups = await createHostCgroups(state.name, h.name);
       h.pid = startHost(state.mode, h);
     }),
   );
   await writeState(state);
+  checkAborted(signal);
   await writeWithDir(state.knownHostsFile, knownHostsText(state.hosts.map((h) => ({ ...h, hostKey: keys.get(h.name)! }))), 0o600);
   const timeoutMs = (state.mode === 'systemd' ? 90_000 : 30_000) + count * 2000;
-  await Promise.all(state.hosts.map((h) => waitForHost(state.name, state.mode, h, state.keyFile, state.knownHostsFile, timeoutMs)));
+  // The first host that fails stops the others' waiting, so the teardown that follows races nothing.
+  const waits = new AbortController();
+  const stopWaits = () => waits.abort();
+  signal?.addEventListener('abort', stopWaits, { once: true });
+  const results = await Promise.allSettled(
+    state.hosts.map((h) => waitForHost(state.name, state.mode, h, state.keyFile, state.knownHostsFile, timeoutMs, waits.signal).catch((e: unknown) => (stopWaits(), Promise.reject(e)))),
+  );
+  signal?.removeEventListener('abort', stopWaits);
+  checkAborted(signal);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isInterrupted(r.reason));
+  if (failed) throw failed.reason;
   await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile));
   await writeState(state);
   log(`${count} host(s) up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${state.inventoryFile}`);
+}
+
+function isInterrupted(e: unknown): boolean {
+  return e instanceof ProvisionError && e.problem.code === 'lab-interrupted';
 }
 
 // Every container takes inotify instances; the default 128 runs out at about 20 systemd hosts.

@@ -36,11 +36,25 @@ function editScript(a: string[], b: string[]): Array<' ' | '-' | '+'> {
     let j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && a[start + i] === b[start + j]) middle.push(' '), i++, j++;
-      else if (j < m && (i === n || table[i * w + j + 1] >= table[(i + 1) * w + j])) middle.push('+'), j++;
-      else middle.push('-'), i++;
+      // Removals before additions, as diff(1) prints them.
+      else if (i < n && (j === m || table[(i + 1) * w + j] >= table[i * w + j + 1])) middle.push('-'), i++;
+      else middle.push('+'), j++;
     }
   }
-  return [...Array<' '>(start).fill(' '), ...middle, ...Array<' '>(a.length - endA).fill(' ')];
+  // Within each run of changes, all removals first, then all additions (diff(1)'s order; patch relies on it for the
+  // "No newline at end of file" marker).
+  const ordered: Array<' ' | '-' | '+'> = [];
+  for (let k = 0; k < middle.length; ) {
+    if (middle[k] === ' ') {
+      ordered.push(middle[k++]);
+      continue;
+    }
+    let minus = 0;
+    let plus = 0;
+    for (; k < middle.length && middle[k] !== ' '; k++) middle[k] === '-' ? minus++ : plus++;
+    ordered.push(...Array<'-'>(minus).fill('-'), ...Array<'+'>(plus).fill('+'));
+  }
+  return [...Array<' '>(start).fill(' '), ...ordered, ...Array<' '>(a.length - endA).fill(' ')];
 }
 
 // diff(1)'s hunk ranges: `start,len`, `start` alone when len is 1, the line before when len is 0.
@@ -53,11 +67,9 @@ export function unifiedDiff(before: string, after: string, labels: { from: strin
   if (before === after) return '';
   const A = splitLines(before);
   const B = splitLines(after);
-  // A last line without newline differs from the same line with one.
-  if (A.noEol !== B.noEol) {
-    if (A.noEol) A.lines[A.lines.length - 1] += '\0';
-    else B.lines[B.lines.length - 1] += '\0';
-  }
+  // A last line without newline differs from the same text with one: mark it (NUL never occurs in shown text).
+  if (A.noEol) A.lines[A.lines.length - 1] += '\0';
+  if (B.noEol) B.lines[B.lines.length - 1] += '\0';
   const ops: Op[] = [];
   let i = 0;
   let j = 0;

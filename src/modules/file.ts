@@ -97,7 +97,7 @@ export function planFile(a: FileArgs, current: FileProbeState): Plan {
         const script = attrs.text ? sh`touch -- ${p} && ${attrs}` : cmd('touch', '--', p);
         return { steps: [{ describe: `create empty file ${p}`, script }], note: `create empty file ${p}` };
       }
-      if (followedType === undefined) return { steps: [], fail: `${p} is a dangling symbolic link to ${s.exists && s.linkTarget}` };
+      if (followedType === undefined) return { steps: [], fail: `${p} is a dangling symbolic link to ${s.linkTarget}` };
       return one(attrStep(p, want, targetAttrs(s)!), `${p} exists and is already as wanted`);
     }
     case 'link': {

@@ -28,6 +28,7 @@ describe('file plan (captured probe output → steps)', () => {
     { name: 'no state: an existing directory stays a directory', args: { mode: '0755' }, out: 'dir', steps: [], note: 'directory /srv/data is already as wanted' },
     { name: 'touch: a missing file is created empty', args: { state: 'touch', mode: '0600' }, out: 'missing', steps: ['touch -- /srv/data && chmod 0600 -- /srv/data'] },
     { name: 'touch: an existing file keeps its times (no step)', args: { state: 'touch' }, out: 'file', steps: [], note: '/srv/data exists and is already as wanted' },
+    { name: 'touch: a dangling link fails instead of creating its target', args: { state: 'touch' }, out: 'dangling', steps: [], fail: '/srv/data is a dangling symbolic link to nowhere' },
     { name: 'link: a missing path becomes the link', args: { state: 'link', src: '/opt/x' }, out: 'missing', steps: ['ln -s -- /opt/x /srv/data'], note: 'link /srv/data → /opt/x' },
     { name: 'link: the same target needs nothing', args: { state: 'link', src: 'f' }, out: 'linkToF', steps: [], note: '/srv/data already links to f' },
     { name: 'link: another target is replaced', args: { state: 'link', src: 'g' }, out: 'dangling', steps: ['ln -sfn -- g /srv/data'], note: 'link /srv/data → g (was a symbolic link to nowhere)' },

@@ -188,7 +188,8 @@ export function expectedPhrase(expected: string): string {
 
 /** What to tell zodProblems about the data it checked and where that data sits. */
 export interface IssueContext {
-  source: YamlSource;
+  /** The parsed file; without it problems carry only the path. */
+  source?: YamlSource;
   /** Path of the checked value inside the YAML document. */
   yamlPrefix: readonly PathSeg[];
   /** Path shown to the user for the checked value, e.g. `plays[0].tasks[3].apt`. */
@@ -207,7 +208,10 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], ctx: IssueConte
 function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[] {
   const path = issue.path as PathSeg[];
   const value = valueAt(ctx.data, path);
-  const at = (p: readonly PathSeg[], key = false) => ({ ...posOf(ctx.source, [...ctx.yamlPrefix, ...p], { key }), path: joinPath(ctx.displayPrefix, p) });
+  const at = (p: readonly PathSeg[], key = false) => ({
+    ...(ctx.source ? posOf(ctx.source, [...ctx.yamlPrefix, ...p], { key }) : {}),
+    path: joinPath(ctx.displayPrefix, p),
+  });
   const last = path[path.length - 1];
   switch (issue.code) {
     case 'invalid_type': {

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unifiedDiff } from '../../../src/report/diff.js';
+
+describe('unified diffs for --diff', () => {
+  it('name the file and show one changed line with its context', () => {
+    expect(unifiedDiff('/etc/x', 'a\nb\nc\n', 'a\nB\nc\n')).toBe('--- /etc/x (before)\n+++ /etc/x (after)\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c');
+  });
+
+  it('mark a missing final newline', () => {
+    expect(unifiedDiff('/f', '', 'one')).toContain('+one\n\\ No newline at end of file');
+  });
+});
+
+describe('a unified diff applied by patch(1) gives back the new text', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'provision-diff-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // A seeded generator (MINSTD), so a failure reproduces; few distinct lines, so texts share many lines.
+  let seed = 42;
+  const randomInt = (lo: number, hi: number) => lo + ((seed = (seed * 48271) % 2147483647) % (hi - lo));
+  const randomText = () => {
+    const lines = Array.from({ length: randomInt(0, 12) }, () => ['a', 'b', 'c', ''][randomInt(0, 4)]);
+    return lines.join('\n') + (randomInt(0, 3) ? '\n' : '');
+  };
+
+  it('for 150 pseudo-random pairs of texts', () => {
+    for (let n = 0; n < 150; n++) {
+      const before = randomText();
+      const after = randomText();
+      if (before === after) continue;
+      writeFileSync(join(dir, 'f'), before);
+      writeFileSync(join(dir, 'p'), unifiedDiff('f', before, after) + '\n');
+      execFileSync('patch', ['-s', '-f', join(dir, 'f'), join(dir, 'p')]);
+      expect({ before, after, got: readFileSync(join(dir, 'f'), 'utf8') }).toEqual({ before, after, got: after });
+    }
+  });
+});

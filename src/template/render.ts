@@ -15,6 +15,9 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
   default: (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value),
   join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : ''),
   json: (value: unknown) => JSON.stringify(value),
+  // A list from a list, a single value or nothing: `#each` over a string silently renders nothing, so a YAML scalar
+  // written where a list was meant (onlynet: i2p) would vanish without a word.
+  list: (value: unknown) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
   bool: (value: unknown) => (value === true || value === 'true' || value === 1 || value === '1' || value === 'yes' ? 1 : 0),
 };
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);

@@ -45,14 +45,14 @@ export async function loadPlaybookFromString(text: string, file: string): Promis
     ]);
   }
   for (let i = 0; i < value.length; i++) {
-    const play = await parsePlay(value[i], i, source, dir, problems);
+    const play = await parsePlay(value[i], i, source, problems);
     if (play) plays.push(play);
   }
   if (problems.length > 0) throw new ProvisionErrors(sortProblems(problems, file));
   return { file, dir, plays };
 }
 
-async function parsePlay(raw: unknown, i: number, source: YamlSource, dir: string, problems: ProblemInfo[]): Promise<Play | undefined> {
+async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: ProblemInfo[]): Promise<Play | undefined> {
   const display = `plays[${i}]`;
   const at = (p: PathSeg[], key = false) => ({ ...posOf(source, [i, ...p], { key }), path: joinPath(display, p) });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -79,7 +79,7 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, dir: strin
   checkNotify(play.tasks, play.handlers, i, source, problems);
   if (!parsed.success) return undefined;
   const p = parsed.data;
-  const varsFromFiles = await loadVarsFiles(p.vars_files ?? [], Array.isArray(play.vars_files), dir, at, problems);
+  const varsFromFiles = await loadVarsFiles(source.file, p.vars_files ?? [], Array.isArray(play.vars_files), at, problems);
   if (problems.length > before) return undefined;
   const hosts = Array.isArray(p.hosts) ? p.hosts.join(',') : p.hosts;
   return {
@@ -137,9 +137,9 @@ function checkNotify(tasks: unknown, handlers: unknown, i: number, source: YamlS
 }
 
 async function loadVarsFiles(
+  playbookFile: string,
   files: string[],
   isList: boolean,
-  dir: string,
   at: (p: PathSeg[]) => ProblemInfo['where'],
   problems: ProblemInfo[],
 ): Promise<Record<string, unknown>> {
@@ -151,7 +151,8 @@ async function loadVarsFiles(
       problems.push({ what: 'templated vars_files paths are not supported', where, got: JSON.stringify(entry), fix: 'name the file directly (or pass the variables with -e @file.yml)', code: 'vars-files' });
       continue;
     }
-    const file = path.resolve(dir, entry);
+    // Shown as the playbook was named (relative stays relative); read relative to the playbook.
+    const file = path.isAbsolute(entry) ? entry : path.join(path.dirname(playbookFile), entry);
     let parsed;
     try {
       parsed = await readYaml(file, 'vars file', where);

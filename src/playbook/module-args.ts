@@ -5,7 +5,7 @@ import type { ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
 import { isTemplated } from '../template/render.js';
 import { booleanWord } from './schema.js';
-import { valueAt } from './yaml-source.js';
+import { objectKeysAt, valueAt } from './yaml-source.js';
 
 /**
  * The registered module a task key names: `apt`, or a fully qualified name whose last part is one of ours
@@ -36,14 +36,19 @@ export function parseKeyValues(text: string): Record<string, string> | undefined
 /** The outcome of reading what was written under a module key. */
 export type ArgsShape = { ok: true; args: Record<string, unknown> } | { ok: false; expected: string };
 
-/** Reads what was written under the module key: nothing, a mapping, a free-form string, or `k=v` pairs. */
+/**
+ * Reads what was written under the module key: nothing, a mapping, `k=v` pairs (for a module with a free form,
+ * only when every key is one of its arguments), or a free-form string.
+ */
 export function readModuleArgs(def: ModuleDef, raw: unknown): ArgsShape {
   if (raw === null || raw === undefined) return { ok: true, args: {} };
   if (typeof raw === 'object' && !Array.isArray(raw)) return { ok: true, args: { ...(raw as Record<string, unknown>) } };
   if (typeof raw === 'string' || typeof raw === 'number') {
-    if (def.freeForm) return { ok: true, args: { [def.freeForm]: String(raw) } };
     const pairs = typeof raw === 'string' ? parseKeyValues(raw) : undefined;
-    if (pairs) return { ok: true, args: pairs };
+    // `debug: msg=hi` is key=value even though debug has a free form; `command: FOO=1 make` is not.
+    const known = objectKeysAt(def.args, []) ?? [];
+    if (pairs && (!def.freeForm || Object.keys(pairs).every((k) => known.includes(k)))) return { ok: true, args: pairs };
+    if (def.freeForm) return { ok: true, args: { [def.freeForm]: String(raw) } };
   }
   return { ok: false, expected: def.freeForm ? `a mapping of arguments, or a string (${def.freeForm})` : 'a mapping of arguments (or key=value pairs)' };
 }

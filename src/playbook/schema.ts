@@ -91,18 +91,18 @@ export const PLAY_KEYS = Object.keys(playSchema.shape);
 
 /** Ansible keys provision does not support, with what to do instead. */
 export const UNSUPPORTED_KEYS: Record<string, string> = {
-  roles: 'roles are not supported: put the tasks in the play (vars_files for their variables)',
-  pre_tasks: 'pre_tasks are not supported: put them first in tasks',
-  post_tasks: 'post_tasks are not supported: put them last in tasks',
-  import_playbook: 'import_playbook is not supported: run the playbooks one after the other',
-  block: 'blocks are not supported: write the tasks one by one (when on each)',
-  include_tasks: 'include_tasks is not supported: write the tasks into the play',
-  import_tasks: 'import_tasks is not supported: write the tasks into the play',
-  include_role: 'roles are not supported: write the tasks into the play',
-  import_role: 'roles are not supported: write the tasks into the play',
-  include_vars: 'include_vars is not supported: use vars_files on the play',
-  delegate_to: 'delegate_to is not supported: run the task in a play for that host',
-  run_once: 'run_once is not supported: run the task in a play for one host',
+  roles: 'put the tasks in the play (and their variables in vars_files)',
+  pre_tasks: 'put them first in tasks',
+  post_tasks: 'put them last in tasks',
+  import_playbook: 'run the playbooks one after the other',
+  block: 'write the tasks one by one (with when on each)',
+  include_tasks: 'write the tasks into the play',
+  import_tasks: 'write the tasks into the play',
+  include_role: 'write the tasks into the play',
+  import_role: 'write the tasks into the play',
+  include_vars: 'use vars_files on the play',
+  delegate_to: 'run the task in a play for that host',
+  run_once: 'run the task in a play for one host',
 };
 
 /** The raw shape of a play, as parsed by playSchema. */

@@ -74,18 +74,19 @@ export function parseTask(raw: unknown, loc: TaskLocation, problems: ProblemInfo
     problems.push(...zodProblems(parsed.error.issues, { source: loc.source, yamlPrefix: loc.yamlPath, displayPrefix: loc.display, data: common, schema }));
   }
   const keys: Partial<RawTaskKeys> = parsed.success ? parsed.data : {};
+  // Read from the raw keys, so that these are checked even when another key of the task is wrong.
   for (const key of CONDITION_KEYS) {
-    const list = keys[key];
-    list?.forEach((cond, i) => {
-      const error = conditionSyntaxError(cond);
-      if (error) problems.push({ what: error, where: at(Array.isArray(task[key]) ? [key, i] : [key]), code: 'condition-syntax' });
+    const raw = task[key];
+    (Array.isArray(raw) ? raw : [raw]).forEach((cond, i) => {
+      const error = typeof cond === 'string' ? conditionSyntaxError(cond) : undefined;
+      if (error) problems.push({ what: error, where: at(Array.isArray(raw) ? [key, i] : [key]), code: 'condition-syntax' });
     });
   }
-  if (keys.loop !== undefined && keys.with_items !== undefined) {
+  if (task.loop !== undefined && task.with_items !== undefined) {
     problems.push({ what: 'both "loop" and "with_items"', where: at(['with_items'], true), fix: 'keep only loop', code: 'schema' });
   }
   for (const key of ['loop', 'with_items'] as const) {
-    const v = keys[key];
+    const v = task[key];
     if (typeof v === 'string' && !isTemplated(v)) {
       problems.push({ what: `"${key}" must be a list or a template giving one`, where: at([key]), expected: `a list, or "{{ some_list }}"`, got: describeValue(v), code: 'schema' });
     }

@@ -58,6 +58,8 @@ function tokenize(src: string): Token[] {
         } else text += src[j++];
       }
       if (j >= src.length) throw new ExprSyntaxError(`unterminated string starting with ${c}`, i + 1);
+      // Ansible would render it; here it would silently compare with the literal text.
+      if (text.includes('{{')) throw new ExprSyntaxError(`a condition is already an expression: write the variable without quotes and {{ }}`, i + 1);
       out.push({ t: 'str', v: text, pos: i });
       i = j + 1;
       continue;
@@ -127,7 +129,7 @@ export function translate(expr: string): string {
     if (t.t === 'num') return { kind: 'operand', raw: t.v, path: false };
     if (t.t === 'op' && (t.v === '-' || t.v === '+')) return { kind: 'operand', raw: `(${t.v} ${value(parseOperand())})`, path: false };
     if (t.t === 'name') {
-      if (CONSTANTS[t.v]) return { kind: 'operand', raw: CONSTANTS[t.v], path: false };
+      if (Object.hasOwn(CONSTANTS, t.v)) return { kind: 'operand', raw: CONSTANTS[t.v], path: false };
       if (WORD_OPS.has(t.v) || t.v === 'is') fail(t, `expected a value, got ${show(t)}`);
       return { kind: 'operand', raw: `'${t.v}'`, path: true, display: t.v };
     }

@@ -146,20 +146,23 @@ type Compiled = (vars: unknown) => unknown;
 const cache = new Map<string, Compiled | ExprSyntaxError>();
 
 // `{{ x }}` around a whole condition is allowed (Ansible used to need it); templating inside one is not.
-function strip(expr: string): string {
-  const m = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(expr);
-  return (m && !m[1].includes('{{') ? m[1] : expr).trim();
+// Returns the expression and how many characters were cut from its start (to report columns in the original).
+function strip(expr: string): { body: string; offset: number } {
+  const m = /^(\s*\{\{)([\s\S]*)\}\}\s*$/.exec(expr);
+  const inner = m && !m[2].includes('{{') ? m[2] : expr;
+  const lead = (m && inner === m[2] ? m[1].length : 0) + (inner.length - inner.trimStart().length);
+  return { body: inner.trim(), offset: lead };
 }
 
 function compile(expr: string): Compiled | ExprSyntaxError {
   let fn = cache.get(expr);
   if (!fn) {
+    const { body, offset } = strip(expr);
     try {
-      const body = strip(expr);
       if (body === '') throw new ExprSyntaxError('empty condition', 1);
       fn = compileExpression(translate(body), options) as Compiled;
     } catch (e) {
-      fn = e instanceof ExprSyntaxError ? e : new ExprSyntaxError((e as Error).message.split('\n')[0], 1);
+      fn = e instanceof ExprSyntaxError ? new ExprSyntaxError(e.message, e.col + offset) : new ExprSyntaxError((e as Error).message.split('\n')[0], 1);
     }
     cache.set(expr, fn);
   }

@@ -154,7 +154,14 @@ export function renderValue(value: unknown, vars: Record<string, unknown>, where
       }
       if (found.ok) return found.value;
     }
-    return render(value, vars, where);
+    try {
+      return render(value, vars, where);
+    } catch (e) {
+      // render() shifts the column into the string, which is right only when `where` points at the string itself;
+      // callers pass the task's position, so keep theirs.
+      if (e instanceof ProvisionError && where.line !== undefined) throw new ProvisionError({ ...e.problem, where: { ...e.problem.where, line: where.line, col: where.col } });
+      throw e;
+    }
   }
   if (Array.isArray(value)) return value.map((v, i) => renderValue(v, vars, { ...where, path: `${where.path ?? ''}[${i}]` }));
   if (value !== null && typeof value === 'object') {

@@ -115,7 +115,7 @@ function sectionProblems(conf: ParsedConf, chain: string): Problem[] {
     if (ignored.length === 0) continue;
     problems.push({
       line: ignored[0].line,
-      what: `the settings in [${name}] (lines ${ignored.map((e) => e.line).join(', ')}) are ignored: the chain is ${chain}`,
+      what: `the settings in [${name}] (line${ignored.length > 1 ? 's' : ''} ${ignored.map((e) => e.line).join(', ')}) are ignored: the chain is ${chain}`,
       fix: chain === 'main' ? 'move them above the first section' : `move them into [${chain}]`,
       code: 'bitcoin-conf-section',
     });

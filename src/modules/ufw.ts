@@ -26,7 +26,12 @@ const rule = z
     proto: z.enum(['tcp', 'udp', 'any']).default('any').describe('Protocol; a range or list of ports needs tcp or udp'),
     from: address.default('any').describe('Source address or network, or any'),
     to: address.default('any').describe('Destination address or network, or any'),
-    comment: z.string().max(200).optional().describe('Shown by `ufw status`; stored with the rule'),
+    comment: z
+      .string()
+      .max(200)
+      .refine((c) => !c.includes("'"), 'ufw refuses a comment containing \' (its parser has no way to store it): use ’ or " instead')
+      .optional()
+      .describe('Shown by `ufw status`; stored with the rule (any text but \')'),
     delete: z.boolean().default(false).describe('Remove this rule instead of adding it'),
   })
   .superRefine((r, ctx) => {

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
 import type { SourcePos } from '../playbook/types.js';
-import { describeValue, joinPath, parseYaml, posOf, readYaml, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
+import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
 import { expandHostRange } from './ranges.js';
 import { inventorySchema, type RawGroup } from './schema.js';
@@ -39,6 +39,8 @@ export async function loadInventory(file: string): Promise<Inventory> {
     throw new ProvisionError({ what: code === 'ENOENT' ? `inventory not found: ${file}` : `cannot read inventory ${file}: ${(e as Error).message}`, code: 'read' });
   }
   const dir = path.dirname(path.resolve(file));
+  // group_vars/ files are named in errors the way the inventory was (relative stays relative).
+  const shownDir = path.dirname(file);
   const parsed = parseYaml(text, file);
   const ini = /^\s*\[[^\]\n]+\]\s*$/m.test(text);
   const notMapping = parsed.problems.length === 0 && parsed.value !== null && (typeof parsed.value !== 'object' || Array.isArray(parsed.value));
@@ -49,7 +51,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
   const raw = parsed.value ?? {};
   const checked = inventorySchema.safeParse(raw);
   if (!checked.success) {
-    throw new ProvisionErrors(zodProblems(checked.error.issues, { source: parsed.source, yamlPrefix: [], displayPrefix: '', data: raw }));
+    throw new ProvisionErrors(sortProblems(zodProblems(checked.error.issues, { source: parsed.source, yamlPrefix: [], displayPrefix: '', data: raw, schema: inventorySchema }), file));
   }
   const problems: ProblemInfo[] = [];
   const groups = new Map<string, GroupAcc>();
@@ -90,7 +92,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
   for (const [name, body] of Object.entries(checked.data)) walk(name, body, [name], name === 'all' ? undefined : 'all');
 
   checkCycles(groups, file, problems);
-  if (problems.length > 0) throw new ProvisionErrors(problems);
+  if (problems.length > 0) throw new ProvisionErrors(sortProblems(problems, file));
   const ungrouped = group('ungrouped');
   if (!groups.get('all')!.children.includes('ungrouped')) groups.get('all')!.children.push('ungrouped');
   const members = memberships(groups);
@@ -104,7 +106,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
 
   const fileLayers = new Map<string, Layer>();
   for (const name of order) {
-    const layer = await varsDir(path.join(dir, 'group_vars'), name, problems);
+    const layer = await varsDir(path.join(shownDir, 'group_vars'), name, problems);
     if (layer) fileLayers.set(name, layer);
   }
   const hosts = new Map<string, Host>();
@@ -114,7 +116,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
       ...inGroups.map((g) => groups.get(g)!.layer),
       ...inGroups.flatMap((g) => fileLayers.get(g) ?? []),
       hostLayers.get(name)!,
-      (await varsDir(path.join(dir, 'host_vars'), name, problems)) ?? emptyLayer(),
+      (await varsDir(path.join(shownDir, 'host_vars'), name, problems)) ?? emptyLayer(),
     ];
     const merged = emptyLayer();
     for (const l of layers) {
@@ -124,7 +126,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
     const connection = connectionFor(name, merged.vars, merged.origins, dir, problems);
     if (connection) hosts.set(name, { name, vars: merged.vars, groups: inGroups, connection });
   }
-  if (problems.length > 0) throw new ProvisionErrors(dedupe(problems));
+  if (problems.length > 0) throw new ProvisionErrors(sortProblems(dedupe(problems), file));
   return { file, hosts, groups: new Map([...groups].map(([n, g]) => [n, { name: n, hosts: g.hosts, children: g.children, vars: g.layer.vars }])) };
 }
 

@@ -9,7 +9,7 @@ import { resolveModuleName } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { parseTask } from './task.js';
 import type { Play, Playbook, Task } from './types.js';
-import { describeValue, joinPath, parseYaml, posOf, readYaml, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
+import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
@@ -176,14 +176,4 @@ async function loadVarsFiles(
     Object.assign(merged, v);
   }
   return merged;
-}
-
-// The playbook's own problems first, in file order; then those of other files (vars_files) in the order met.
-function sortProblems(problems: ProblemInfo[], file: string): ProblemInfo[] {
-  const files = [file, ...new Set(problems.map((p) => p.where?.file ?? file))];
-  const rank = (p: ProblemInfo) => files.indexOf(p.where?.file ?? file);
-  return problems
-    .map((p, n) => ({ p, n }))
-    .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.where?.line ?? 0) - (b.p.where?.line ?? 0) || (a.p.where?.col ?? 0) - (b.p.where?.col ?? 0) || a.n - b.n)
-    .map(({ p }) => p);
 }

@@ -355,3 +355,13 @@ function childSchemas(s: unknown, seg: PathSeg): unknown[] {
     return [];
   });
 }
+
+/** Problems of `file` first, in file order; then those of other files (vars files) in the order met. */
+export function sortProblems(problems: ProblemInfo[], file: string): ProblemInfo[] {
+  const files = [file, ...new Set(problems.map((p) => p.where?.file ?? file))];
+  const rank = (p: ProblemInfo) => files.indexOf(p.where?.file ?? file);
+  return problems
+    .map((p, n) => ({ p, n }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.where?.line ?? 0) - (b.p.where?.line ?? 0) || (a.p.where?.col ?? 0) - (b.p.where?.col ?? 0) || a.n - b.n)
+    .map(({ p }) => p);
+}

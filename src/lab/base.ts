@@ -43,7 +43,13 @@ export async function ensureBase(log: (line: string) => void): Promise<string> {
       await rename(partial, tarball);
     }
     await writeFile(join(tmp, MARK), `${key}\n`);
-    await rename(tmp, dir);
+    try {
+      await rename(tmp, dir);
+    } catch (e) {
+      // Another `lab up` finished the same base first: use theirs.
+      if (!existsSync(join(dir, MARK))) throw e;
+      await rm(tmp, { recursive: true, force: true });
+    }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;

@@ -1,5 +1,6 @@
 // The lab's network: one bridge with the lab's gateway address, one network namespace + veth pair per host.
 // Nothing is routed off the machine: hosts get no default route and no NAT exists.
+import { writeFile } from 'node:fs/promises';
 import { ProvisionError } from '../errors.js';
 import { NET_PREFIX } from './config.js';
 import { must, run } from './run.js';
@@ -54,6 +55,10 @@ export async function createBridge(slot: number): Promise<void> {
   const { bridge, gateway, mac } = labNet(slot);
   await must(['ip', 'link', 'add', bridge, 'address', mac, 'type', 'bridge'], `creating bridge ${bridge}`);
   await must(['ip', 'addr', 'add', `${gateway}/24`, 'dev', bridge], `addressing bridge ${bridge}`);
+  // Nothing a host sends leaves the machine, even if the control machine forwards IP or a host adds a default
+  // route: the bridge neither forwards IPv4 nor speaks IPv6 (hosts still reach each other over it, at layer 2).
+  await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/forwarding`, '0');
+  await writeFile(`/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`, '1').catch(() => undefined); // no IPv6 in the kernel: nothing to disable
   await must(['ip', 'link', 'set', bridge, 'up'], `bringing up bridge ${bridge}`);
 }
 

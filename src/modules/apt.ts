@@ -144,6 +144,7 @@ export function planApt(a: AptArgs, s: AptState, ctx: Pick<ModuleContext, 'check
       describe: 'update the package lists (apt-get update)',
       script: withLockReport(sh`${aptGet(a, 'update')} && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`),
     });
+    notes.push(ctx.check ? 'would update the package lists' : 'package lists updated');
   } else if (a.update_cache) notes.push(`package lists are ${s.cacheAge} s old (valid for ${a.cache_valid_time} s)`);
 
   const missing = names.filter((n) => state(n).installed === undefined);
@@ -187,7 +188,7 @@ dpkg-query -W -f='provision-installed\\t\${Package}\\t\${Version}\\n' -- ${toIns
     const settled = present.filter((n) => !toInstall.includes(n));
     if (settled.length) notes.push(`${a.state === 'latest' ? 'already newest' : 'already installed'}: ${settled.join(', ')}`);
   }
-  return { steps, note: notes.join('; ') || 'package lists updated', changed, result };
+  return { steps, note: notes.join('; '), changed, result };
 }
 
 /** The apt module. */

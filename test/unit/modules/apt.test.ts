@@ -134,7 +134,9 @@ describe('apt on this machine (read-only)', () => {
   });
 
   let holder: ChildProcess | undefined;
-  afterEach(() => holder?.kill());
+  afterEach(() => {
+    holder?.kill();
+  });
 
   it('names the process holding a lock file', async () => {
     const { dir, cleanup } = await tempDir();

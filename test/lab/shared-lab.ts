@@ -1,6 +1,6 @@
 // The lab that .ci/run brings up before jest: its name and inventory come from the environment. Without them the
 // lab suites skip, and say why once.
-import { describe } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
@@ -25,9 +25,14 @@ export function skipReason(): string | undefined {
 
 let told = false;
 
-/** describe() when the shared lab is there, describe.skip() with a printed reason when it is not. */
+/** describe() when the shared lab is there, describe.skip() with a printed reason when it is not (a failing test
+ * instead when PROVISION_LAB_REQUIRED=1: CI tried to bring the lab up and must not pass by skipping). */
 export function describeLab(title: string, body: () => void): void {
   const reason = skipReason();
+  if (reason && process.env.PROVISION_LAB_REQUIRED === '1') {
+    describe(title, () => it('needs the shared lab', () => expect(`no shared lab: ${reason}`).toBe('a shared lab')));
+    return;
+  }
   if (reason && !told) {
     told = true;
     process.stderr.write(`lab tests skipped: ${reason}\n`);

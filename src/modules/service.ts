@@ -95,7 +95,6 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
           : `service ${n}: no executable /etc/init.d/${n} on this host (and it does not run systemd)`,
     };
   }
-  if (missing) notes.push(`${n} is not installed yet (an earlier task may install it)`);
   const run = (verb: string): ShellText => (s.init === 'systemd' ? cmd('systemctl', verb, '--', n) : cmd(`/etc/init.d/${n}`, verb));
   let changed = false;
   if (a.daemon_reload && s.init === 'systemd') steps.push({ describe: 'reload systemd units (systemctl daemon-reload)', script: cmd('systemctl', 'daemon-reload') });
@@ -136,11 +135,12 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
       changed = true;
       break;
   }
+  if (!notes.length && a.daemon_reload) notes.push(`${ctx.check ? 'would reload' : 'reloaded'} the systemd units`);
   const prefix = ctx.check && changed ? 'would be ' : '';
   return {
     steps,
     changed,
-    note: `${n} (${s.init}): ${prefix}${notes.join(', ')}`,
+    note: `${n} (${s.init}): ${prefix}${notes.join(', ')}${missing ? ' (not installed yet: an earlier task may install it)' : ''}`,
     result: { name: n, init: s.init, state: a.state, enabled: a.enabled ?? enabled, was_running: running },
   };
 }

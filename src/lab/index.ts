@@ -3,12 +3,12 @@
 import { ProvisionError } from '../errors.js';
 import { alive, initPid } from './boot.js';
 import { memoryBytes } from './cgroups.js';
-import { assertLinuxRoot } from './checks.js';
+import { assertLabName, assertLinuxRoot } from './checks.js';
 import { teardown } from './down.js';
 import { execInHost, nsenterArgv, requireInit } from './exec.js';
 import { sshOptions } from './ready.js';
 import { labInfo, type LabInfo } from './up.js';
-import { listLabs, readState, type HostState, type LabMode, type LabState } from './state.js';
+import { listLabs, readState, type HostState, type LabState } from './state.js';
 import type { RunResult } from './run.js';
 
 export { labUp, hostName, type LabInfo, type LabUpOptions } from './up.js';
@@ -35,6 +35,7 @@ export interface LabStatus extends LabInfo {
 /** Takes a lab down (default name `lab`): every process, mount, namespace, link, cgroup and file. False when none was up. */
 export async function labDown(name = 'lab'): Promise<boolean> {
   assertLinuxRoot();
+  assertLabName(name);
   const state = await readState(name);
   if (!state) return false;
   await teardown(state);
@@ -43,6 +44,8 @@ export async function labDown(name = 'lab'): Promise<boolean> {
 
 /** Status of one lab, or of every lab on this machine when no name is given. */
 export async function labStatus(name?: string): Promise<LabStatus[]> {
+  assertLinuxRoot();
+  if (name !== undefined) assertLabName(name);
   const names = name ? [name] : await listLabs();
   const out: LabStatus[] = [];
   for (const n of names) {
@@ -81,6 +84,7 @@ export async function labSshArgv(name: string | undefined, host: string, command
 /** A host of a lab (of any lab when no name is given), or a ProvisionError naming the hosts that exist. */
 export async function findHost(name: string | undefined, host: string): Promise<HostState & { lab: LabState }> {
   assertLinuxRoot();
+  if (name !== undefined) assertLabName(name);
   const labs = name ? [name] : await listLabs();
   const known: string[] = [];
   for (const n of labs) {

@@ -16,7 +16,7 @@ import { assertRangeFree, createBridge, createHostNet, hostNet, labNet } from '.
 import { waitForHost } from './ready.js';
 import { ensureRepo, serveRepo } from './repo.js';
 import { checkAborted, run } from './run.js';
-import { labDir, listLabs, readState, withLock, writeState, type HostState, type LabMode, type LabState } from './state.js';
+import { labDir, listLabs, readState, withLock, writeState, type LabMode, type LabState } from './state.js';
 import { baseKey } from './base.js';
 
 /** Options of labUp. */

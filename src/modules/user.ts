@@ -12,7 +12,10 @@ const args = z
     state: z.enum(['present', 'absent']).default('present').describe('present: the account exists as described; absent: it is removed'),
     system: z.boolean().default(false).describe('Create a system account (uid from the system range, no aging); ignored for an existing account'),
     uid: z.number().int().nonnegative().optional().describe('Numeric user id'),
-    group: accountName('group').optional().describe('Primary group (must exist). Default for a new account: a group named like the user'),
+    group: z
+      .union([accountName('group'), z.number().int().nonnegative().transform(String)])
+      .optional()
+      .describe('Primary group, by name or gid (must exist). Default for a new account: a group named like the user'),
     groups: z.array(accountName('group')).optional().describe('Supplementary groups (must exist)'),
     append: z.boolean().default(false).describe('Add the listed groups and keep any others; false: the account ends up in exactly `groups`'),
     home: path('Home directory (absolute path)').optional(),

@@ -1,6 +1,6 @@
 // A real OpenSSH sshd on loopback for integration tests: its own temp dir, host key, client key and config.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -166,15 +166,32 @@ async function launch(dir: string, addresses: string[], port: number): Promise<{
   }
 }
 
+/** Options of startSshd(). */
+export interface StartOptions {
+  /** Loopback addresses to listen on (default 127.0.0.1). */
+  addresses?: string[];
+  /** Port (default: a free one). */
+  port?: number;
+  /** Reuse the host key and client key of another running harness sshd (a host restarted with its identity). */
+  keysFrom?: SshdHandle;
+}
+
 /** Starts a throwaway sshd on loopback (default 127.0.0.1, a free high port). */
-export async function startSshd(options: { addresses?: string[]; port?: number } = {}): Promise<SshdHandle> {
+export async function startSshd(options: StartOptions = {}): Promise<SshdHandle> {
   const addresses = options.addresses ?? ['127.0.0.1'];
   const dir = mkdtempSync(join(tmpdir(), 'provision-sshd-'));
   // sshd refuses to start without its privilege separation directory (absent on a fresh container).
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = join(dir, 'host_ed25519_key');
-  generateKey(hostKey, 'provision-test-host');
-  const clientKeyFile = generateKey(join(dir, 'client_key'), 'provision-test-client');
+  const clientKeyFile = join(dir, 'client_key');
+  if (options.keysFrom) {
+    for (const f of ['host_ed25519_key', 'client_key']) {
+      for (const ext of ['', '.pub']) copyFileSync(join(options.keysFrom.dir, f + ext), join(dir, f + ext));
+    }
+  } else {
+    generateKey(hostKey, 'provision-test-host');
+    generateKey(clientKeyFile, 'provision-test-client');
+  }
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${clientKeyFile}.pub`));
   const hostPublicKey = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
 

@@ -1,0 +1,236 @@
+// Opens a host's transport: local, or one verified SSH connection (keys, host key check, timeout, retries).
+import { stat, readFile } from 'node:fs/promises';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { NodeSSH } from 'node-ssh';
+import ssh2 from 'ssh2';
+import type { Connection } from '../inventory/types.js';
+import { checkHostKey, preferredHostKeyAlgorithms, readKnownHosts, target, type HostKeyRefusal } from './known-hosts.js';
+import { LocalTransport } from './local.js';
+import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
+import { UnreachableError, type Transport } from './types.js';
+
+/** How connect() behaves; every field is optional. */
+export interface ConnectOptions {
+  /** Record unknown host keys in known_hosts (trust on first use). A changed key is refused regardless. */
+  acceptNewHostKeys?: boolean;
+  /** Per attempt, TCP + SSH handshake + login (default: the host's connectTimeoutMs, else 10 s). */
+  connectTimeoutMs?: number;
+  /** Extra attempts after a transient failure (refused, reset, handshake timeout); default 3. */
+  retries?: number;
+  /** Stops connecting (the promise rejects with UnreachableError). */
+  signal?: AbortSignal;
+  /** Concurrent commands per connection (default 8, under sshd's MaxSessions 10). */
+  maxChannels?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRIES = 3;
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+const GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts';
+
+/** A failed attempt: the user-facing error, and whether trying again may help. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly error: UnreachableError,
+    readonly transient: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Connects to a host: a LocalTransport for `local`, else an SshTransport over one reused SSH connection. */
+export async function connect(host: { name: string; connection: Connection }, options: ConnectOptions = {}): Promise<Transport> {
+  if (host.connection.type === 'local') return new LocalTransport(host.name);
+  return connectSsh(host, options);
+}
+
+/** The SSH half of connect(), typed as SshTransport for callers that want its extras (lost, target). */
+export async function connectSsh(host: { name: string; connection: Connection }, options: ConnectOptions = {}): Promise<SshTransport> {
+  const c = host.connection;
+  const where = target(c.address, c.port);
+  const fail = (message: string, fix?: string) => new UnreachableError(host.name, message, fix);
+  const auth = await authMethods(c, fail);
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  for (let attempt = 0; ; attempt++) {
+    if (options.signal?.aborted) throw fail(`connecting to ${where} was aborted`);
+    try {
+      const ssh = await attemptOnce(host.name, c, auth, options);
+      return new SshTransport(host.name, where, ssh, options.maxChannels ?? DEFAULT_MAX_CHANNELS);
+    } catch (e) {
+      if (!(e instanceof AttemptFailed)) throw e;
+      if (!e.transient || attempt >= retries) throw e.error;
+      // Exponential backoff with jitter: many hosts refused at once (MaxStartups) should not return in step.
+      const delay = Math.min(200 * 2 ** attempt, 2000) * (0.75 + Math.random() * 0.5);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/** The login methods to try, in order, and how to name them in an error. */
+interface Auth {
+  handler: object[];
+  tried: string;
+}
+
+async function isSocket(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isSocket(), () => false);
+}
+
+async function authMethods(c: Connection, fail: (m: string, f?: string) => UnreachableError): Promise<Auth> {
+  const username = c.user;
+  const agentSock = process.env.SSH_AUTH_SOCK;
+  const agent = agentSock && (await isSocket(agentSock)) ? [{ type: 'agent', username, agent: agentSock }] : [];
+  if (c.privateKeyFile) {
+    const file = c.privateKeyFile;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8'); // ssh2 wants the key as a string (a Buffer throws)
+    } catch (e) {
+      throw fail(`cannot read private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check private_key_file for this host');
+    }
+    const parsed = ssh2.utils.parseKey(text);
+    if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: text }], tried: `key file ${file}` };
+    if (/passphrase/.test(parsed.message)) {
+      // provision never prompts; an agent holding the key can still log in.
+      if (agent.length) return { handler: agent, tried: `ssh-agent (key file ${file} is encrypted)` };
+      throw fail(`private key file ${file} is encrypted and provision does not ask for passphrases`, `load it into ssh-agent (ssh-add ${file}) and run with SSH_AUTH_SOCK set`);
+    }
+    throw fail(`private key file ${file} is not a private key (${parsed.message})`, 'point private_key_file at the private half of the key, not the .pub file');
+  }
+  const keys: { file: string; text: string }[] = [];
+  for (const name of DEFAULT_KEYS) {
+    const file = join(homedir(), '.ssh', name);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    // Encrypted or unreadable default keys are skipped, as ssh does without a terminal to ask on.
+    if (text !== undefined && !(ssh2.utils.parseKey(text) instanceof Error)) keys.push({ file, text });
+  }
+  const handler = [...agent, ...keys.map((k) => ({ type: 'publickey', username, key: k.text }))];
+  if (!handler.length) {
+    throw fail(
+      `no SSH key to log in as ${username} at ${target(c.address, c.port)}: no private_key_file is set, no ssh-agent is ` +
+        `running (SSH_AUTH_SOCK), and ~/.ssh has no usable ${DEFAULT_KEYS.join(', ')}`,
+      'set private_key_file for the host, or ssh-add your key to a running ssh-agent',
+    );
+  }
+  const tried = [...(agent.length ? ['ssh-agent'] : []), ...keys.map((k) => `key file ${k.file}`)].join(', ');
+  return { handler, tried };
+}
+
+/** Opens the TCP connection; failures are AttemptFailed with plain messages. */
+function openSocket(name: string, c: Connection, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+  const where = target(c.address, c.port);
+  return new Promise((resolve, reject) => {
+    const sock = tcpConnect({ host: c.address, port: c.port });
+    const failWith = (message: string, transient: boolean, fix?: string) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      reject(new AttemptFailed(new UnreachableError(name, message, fix), transient));
+    };
+    // A host that does not answer at all is down or firewalled: not worth retrying (unlike a slow handshake).
+    const timer = setTimeout(() => failWith(`timed out after ${seconds(timeoutMs)} connecting to ${where}`, false, TIMEOUT_FIX), timeoutMs);
+    const onAbort = () => failWith(`connecting to ${where} was aborted`, false);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.removeAllListeners('error');
+      resolve(sock);
+    });
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      switch (e.code) {
+        case 'ECONNREFUSED':
+          return failWith(`connection refused at ${where}`, true, `check that sshd runs on ${c.address} and listens on port ${c.port}`);
+        case 'ECONNRESET':
+          return failWith(`connection reset by ${where}`, true);
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+          return failWith(`cannot resolve host name ${c.address}`, e.code === 'EAI_AGAIN', 'check the address (ansible_host) of this host');
+        case 'EHOSTUNREACH':
+        case 'ENETUNREACH':
+          return failWith(`no route to ${where}`, false, 'check the address and that the host is up');
+        default:
+          return failWith(`cannot connect to ${where}: ${e.code ?? e.message}`, false);
+      }
+    });
+  });
+}
+
+const TIMEOUT_FIX = 'check the address, the port and firewalls; a slow host needs a longer connect_timeout';
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** One connection attempt: TCP, SSH handshake with host key check, login. */
+async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions): Promise<NodeSSH> {
+  const timeoutMs = options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const where = target(c.address, c.port);
+  const knownHostsFile = c.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+  const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
+  const entries = (await Promise.all([knownHostsFile, ...extraFiles].map(readKnownHosts))).flat();
+  const started = Date.now();
+  const sock = await openSocket(name, c, timeoutMs, options.signal);
+  // Nagle + delayed ACK cost ~40 ms per command on a request/response protocol like exec.
+  sock.setNoDelay(true);
+  const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
+
+  let refusal: HostKeyRefusal | undefined;
+  const ssh = new NodeSSH();
+  const onAbort = () => ssh.dispose();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await ssh.connect({
+      sock,
+      username: c.user,
+      authHandler: auth.handler as never,
+      readyTimeout: Math.max(timeoutMs - (Date.now() - started), 1),
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
+      algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, c.address, c.port) as never },
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        checkHostKey({ address: c.address, port: c.port, file: knownHostsFile, extraFiles, acceptNew: !!options.acceptNewHostKeys }, key).then(
+          (r) => ((refusal = r), verify(!r)),
+          (e: Error) => ((refusal = { message: `cannot check the host key of ${where}: ${e.message}`, fix: `check ${knownHostsFile}` }), verify(false)),
+        );
+      },
+    } as never);
+    return ssh;
+  } catch (e) {
+    ssh.dispose();
+    sock.destroy();
+    if (refusal) throw failed(refusal.message, false, refusal.fix);
+    if (options.signal?.aborted) throw failed(`connecting to ${where} was aborted`, false);
+    throw classify(e as Error & { level?: string; code?: unknown }, c, auth, timeoutMs, failed);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** ssh2's errors after TCP connected → plain messages; only failures that may pass on a retry are transient. */
+function classify(
+  e: Error & { level?: string; code?: unknown },
+  c: Connection,
+  auth: Auth,
+  timeoutMs: number,
+  failed: (m: string, transient: boolean, fix?: string) => AttemptFailed,
+): AttemptFailed {
+  const where = target(c.address, c.port);
+  if (e.level === 'client-authentication' || /authentication/i.test(e.message)) {
+    return failed(
+      `authentication failed for user ${c.user} at ${where} (tried: ${auth.tried})`,
+      false,
+      `check that the public key is in ~${c.user}/.ssh/authorized_keys on the host, or set private_key_file for it`,
+    );
+  }
+  // sshd accepted TCP but sent no banner in time: usually MaxStartups throttling or a host still booting.
+  if (e.level === 'client-timeout') return failed(`timed out after ${seconds(timeoutMs)} connecting to ${where}`, true, TIMEOUT_FIX);
+  if (e.code === 'ECONNRESET') return failed(`connection reset by ${where}`, true);
+  // node-ssh's word for "closed before ready": sshd dropped us (MaxStartups) or is still starting.
+  if (/No response from server|Connection lost before handshake/i.test(e.message)) {
+    return failed(`connection closed by ${where} before the SSH handshake finished`, true, 'sshd may be overloaded (MaxStartups) or still starting');
+  }
+  return failed(`SSH handshake with ${where} failed: ${e.message}`, false);
+}

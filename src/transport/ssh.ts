@@ -1,0 +1,282 @@
+// One SSH connection per host, reused for every command: exec channels over the raw ssh2 client (binary stdin),
+// at most `maxChannels` at once, and remote commands that really die on timeout or abort.
+import { randomBytes } from 'node:crypto';
+import type { NodeSSH } from 'node-ssh';
+import type { Client, ClientChannel } from 'ssh2';
+import type { ShellText } from '../shell/quote.js';
+import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from './types.js';
+
+/** Channels per connection by default: under OpenSSH's MaxSessions (10), leaving room for kill commands. */
+export const DEFAULT_MAX_CHANNELS = 8;
+/** After SIGTERM, how long a timed-out command gets before SIGKILL. */
+const KILL_GRACE_MS = 1000;
+/** After the kill, how long to wait for sshd to close the channel before closing it ourselves. */
+const CLOSE_GRACE_MS = 3000;
+
+// Every command first prints its session's pid on stderr behind this marker (stripped from the result). sshd
+// starts each command in a new session (setsid), so that pid is also the process group of everything the command
+// starts, and `kill -- -PID` ends all of it. Needed because OpenSSH refuses the SSH "signal" request for root
+// logins ("session signalling requires privilege separation"), and closing the channel leaves e.g. `sleep` running.
+const NONCE = randomBytes(6).toString('hex');
+const PID_MARK = `__provision_pid_${NONCE}=`;
+const PID_RE = new RegExp(`${PID_MARK}(\\d+)\\n`);
+const PID_PREFIX = `printf '${PID_MARK}%s\\n' "$$" >&2; `;
+
+/** A counting semaphore; waiting can be aborted. */
+class Slots {
+  #free: number;
+  #waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+  /** Resolves with a release function, or with undefined when `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<(() => void) | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
+    const release = () => {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    };
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve) => {
+      const grant = () => (signal?.removeEventListener('abort', onAbort), resolve(release));
+      const onAbort = () => {
+        this.#waiting = this.#waiting.filter((w) => w !== grant);
+        resolve(undefined);
+      };
+      this.#waiting.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A command in flight, so a lost connection can fail it. */
+interface Running {
+  fail(error: Error): void;
+}
+
+/** Runs commands on one host over one SSH connection (made by connect()). */
+export class SshTransport implements Transport {
+  #roundTrips = 0;
+  #slots: Slots;
+  #running = new Set<Running>();
+  #client: Client;
+  #lost = false;
+  #closing?: Promise<void>;
+
+  constructor(
+    /** Inventory name of the host. */
+    readonly name: string,
+    /** `address:port`, for messages. */
+    readonly target: string,
+    private readonly ssh: NodeSSH,
+    maxChannels = DEFAULT_MAX_CHANNELS,
+  ) {
+    this.#client = ssh.connection!;
+    this.#slots = new Slots(maxChannels);
+    // Each waiting channel request may listen on the client; more than 10 is normal here, not a leak.
+    this.#client.setMaxListeners(maxChannels * 2 + 20);
+    this.#client.setNoDelay(true);
+    const lost = () => this.#onLost();
+    this.#client.on('error', lost).on('end', lost).on('close', lost);
+  }
+
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  /** True once the connection dropped (every later exec rejects with UnreachableError). */
+  get lost(): boolean {
+    return this.#lost;
+  }
+
+  exec(command: ShellText, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.#closing) return Promise.reject(new Error(`the connection to ${this.target} was closed by provision`));
+    if (this.#lost) return Promise.reject(this.#lostError('before the command could start'));
+    this.#roundTrips++;
+    return this.#execInSlot(command, options);
+  }
+
+  async close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      for (const r of this.#running) r.fail(new UnreachableError(this.name, `connection to ${this.target} closed while running a command`));
+      if (this.#lost) return resolve();
+      this.#client.once('close', () => resolve());
+      setTimeout(resolve, 1000).unref();
+      this.ssh.dispose();
+    });
+    return this.#closing;
+  }
+
+  #onLost(): void {
+    if (this.#lost || this.#closing) return;
+    this.#lost = true;
+    for (const r of this.#running) r.fail(this.#lostError('while running a command'));
+  }
+
+  #lostError(when: string): UnreachableError {
+    return new UnreachableError(
+      this.name,
+      `connection to ${this.target} lost ${when}`,
+      'check that the host is up and sshd is running; the host was dropped from the rest of the run',
+    );
+  }
+
+  async #execInSlot(command: ShellText, options: ExecOptions): Promise<ExecResult> {
+    const release = await this.#slots.acquire(options.signal);
+    // Aborted while waiting for a channel: the command never started.
+    if (!release) return { stdout: '', stderr: '', code: null, signal: 'SIGTERM' };
+    try {
+      return await this.#collect(PID_PREFIX + command.text, options);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Opens an exec channel and hands it to `onOpen` synchronously: a short command's output, exit status and close
+   * can arrive in the same packet batch as the open confirmation, and an 'exit' event has no buffer to wait in.
+   * sshd may refuse a channel briefly while it frees a just-closed session, so opening is retried a little.
+   */
+  async #openChannel(text: string, onOpen: (channel: ClientChannel) => void): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await new Promise<void>((resolve, reject) => {
+          this.#client.exec(text, (err, channel) => (err ? reject(err) : (onOpen(channel), resolve())));
+        });
+      } catch (e) {
+        if (this.#lost || this.#closing) throw this.#lostError('before the command could start');
+        const message = (e as Error).message;
+        if (/Channel open failure/i.test(message) && attempt < 12) {
+          await sleep(Math.min(5 * 2 ** attempt, 250));
+          continue;
+        }
+        throw new UnreachableError(
+          this.name,
+          `${this.target} refused to run a command: ${message}`,
+          'sshd limits sessions per connection (MaxSessions, default 10): raise it on the host or lower maxChannels',
+        );
+      }
+    }
+  }
+
+  /** Sends `kill -SIG -- -PID` on a side channel (not counted, not bounded: kills must not wait behind work). */
+  #killGroup(pid: number, signal: 'TERM' | 'KILL'): void {
+    this.#openChannel(`kill -${signal} -- -${pid} 2>/dev/null || kill -${signal} ${pid} 2>/dev/null; true`, (ch) => {
+      ch.on('error', () => {});
+      ch.resume();
+      ch.stderr.resume();
+      ch.end();
+    }).catch(() => {
+        /* the connection went away: sshd kills its sessions then */
+      });
+  }
+
+  #collect(text: string, options: ExecOptions): Promise<ExecResult> {
+    return new Promise<ExecResult>((resolve, reject) => {
+      let channel: ClientChannel | undefined;
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let errText = ''; // latin1 view of stderr until the pid marker is found (marker bytes are ASCII)
+      let pid: number | undefined;
+      let mark: { start: number; end: number } | undefined;
+      let code: number | null = null;
+      let exitSignal: string | undefined;
+      let exited = false;
+      let stopping = false;
+      let timedOut = false;
+      const timers: NodeJS.Timeout[] = [];
+      let done = false;
+
+      const cleanup = () => {
+        done = true;
+        timers.forEach(clearTimeout);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.#running.delete(running);
+      };
+      const finish = () => {
+        if (done) return;
+        cleanup();
+        let errBytes = Buffer.concat(err);
+        if (mark) errBytes = Buffer.concat([errBytes.subarray(0, mark.start), errBytes.subarray(mark.end)]);
+        resolve({
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: errBytes.toString('utf8'),
+          code,
+          ...(exitSignal ? { signal: exitSignal } : {}),
+          ...(timedOut ? { timedOut } : {}),
+        });
+      };
+      const running: Running = {
+        fail: (error) => {
+          if (done) return;
+          cleanup();
+          channel?.destroy();
+          reject(error);
+        },
+      };
+      this.#running.add(running);
+
+      const kill = () => {
+        if (pid === undefined) return; // killed as soon as the marker arrives
+        this.#killGroup(pid, 'TERM');
+        timers.push(setTimeout(() => this.#killGroup(pid!, 'KILL'), KILL_GRACE_MS));
+      };
+      const stop = () => {
+        if (stopping || done) return;
+        stopping = true;
+        kill();
+        timers.push(
+          setTimeout(() => {
+            channel?.close();
+            finish();
+          }, KILL_GRACE_MS + CLOSE_GRACE_MS),
+        );
+      };
+      const onAbort = () => stop();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeoutMs !== undefined) {
+        timers.push(setTimeout(() => ((timedOut = true), stop()), options.timeoutMs));
+      }
+
+      const attach = (ch: ClientChannel) => {
+        channel = ch;
+        // Failed (connection lost, closed) while the channel was being opened: run nothing.
+        if (done) return void ch.close();
+        ch.on('data', (d: Buffer) => out.push(d));
+        ch.stderr.on('data', (d: Buffer) => {
+          err.push(d);
+          if (pid !== undefined) return;
+          errText += d.toString('latin1');
+          const m = PID_RE.exec(errText);
+          if (!m) return;
+          pid = Number(m[1]);
+          mark = { start: m.index, end: m.index + m[0].length };
+          errText = '';
+          if (stopping) kill();
+        });
+        ch.on('exit', (c: number | null, s?: string) => {
+          exited = true;
+          code = typeof c === 'number' ? c : null;
+          if (s) exitSignal = s;
+        });
+        ch.on('error', () => {
+          /* reported through 'close' or the connection's own events */
+        });
+        ch.on('close', () => {
+          if (exited || stopping) return finish();
+          // No exit status: sshd closes channels without one only when the connection is going away. The
+          // connection's own close event may come a moment after the channel's.
+          setTimeout(() => (this.#lost ? running.fail(this.#lostError('while running a command')) : finish()), 100);
+        });
+        ch.end(options.stdin ?? '');
+      };
+      this.#openChannel(text, attach).catch((e: Error) => running.fail(e));
+    });
+  }
+}

@@ -1,0 +1,243 @@
+// The SSH transport against a real OpenSSH sshd on loopback.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import type { Connection } from '../../src/inventory/types.js';
+import { cmd, sh } from '../../src/shell/quote.js';
+import { connect, connectSsh } from '../../src/transport/connect.js';
+import { LocalTransport } from '../../src/transport/local.js';
+import type { SshTransport } from '../../src/transport/ssh.js';
+import { UnreachableError } from '../../src/transport/types.js';
+import { generateKey, sshdSuite, startSshd, type SshdHandle } from '../helpers/sshd.js';
+
+const ADDRESS = '127.0.0.2';
+
+function connectionTo(sshd: SshdHandle, extra: Partial<Connection> = {}): Connection {
+  return {
+    type: 'ssh',
+    address: ADDRESS,
+    port: sshd.port,
+    user: sshd.user,
+    privateKeyFile: sshd.clientKeyFile,
+    knownHostsFile: sshd.knownHostsFile,
+    ...extra,
+  };
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<UnreachableError> {
+  const result = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(result).toBeInstanceOf(UnreachableError);
+  return result as UnreachableError;
+}
+
+/** Whether a process runs (the test sshd is local); a zombie left for a non-reaping init counts as dead. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** A port nothing listens on (bound, then released). */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, ADDRESS, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH transport', () => {
+  let sshd: SshdHandle;
+  let t: SshTransport;
+
+  beforeAll(async () => {
+    sshd = await startSshd({ addresses: ['127.0.0.1', ADDRESS] });
+    t = await connectSsh({ name: 'web1', connection: connectionTo(sshd) });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sshd?.stop();
+  });
+
+  it('returns stdout, stderr and the exit code, and does not reject for a failing command', async () => {
+    const r = await t.exec(sh`echo out; echo ${'to stderr'} >&2; exit 3`);
+    expect(r).toEqual({ stdout: 'out\n', stderr: 'to stderr\n', code: 3 });
+  });
+
+  it('passes a string on stdin as UTF-8', async () => {
+    const r = await t.exec(cmd('cat'), { stdin: 'héllo ✓\n' });
+    expect(r.stdout).toBe('héllo ✓\n');
+  });
+
+  it('passes all 256 byte values on stdin unchanged', async () => {
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+    const file = join(sshd.dir, 'bytes');
+    const r = await t.exec(sh`cat > ${file}; sha256sum ${file}`, { stdin: bytes });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split(' ')[0]).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('runs 50 commands at once over its one connection, all successfully', async () => {
+    const before = t.roundTrips;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => t.exec(sh`echo ${String(i)} "$SSH_CONNECTION"`)));
+    expect(results.map((r) => r.code)).toEqual(Array(50).fill(0));
+    expect(results.map((r) => r.stdout.split(' ')[0])).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+    // One TCP connection: the client's source port (2nd field of SSH_CONNECTION) is the same for every command.
+    expect(new Set(results.map((r) => r.stdout.split(' ')[2])).size).toBe(1);
+    expect(t.roundTrips - before).toBe(50);
+  });
+
+  it('reuses the one connection for commands run one after another, counting a round trip each', async () => {
+    const before = t.roundTrips;
+    const first = await t.exec(cmd('sh', '-c', 'echo $SSH_CONNECTION'));
+    const seen = new Set<string>();
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) seen.add((await t.exec(cmd('sh', '-c', 'echo $SSH_CONNECTION'))).stdout);
+    const perExecMs = (Date.now() - started) / 20;
+    expect([...seen]).toEqual([first.stdout]);
+    expect(t.roundTrips - before).toBe(21);
+    // Not a benchmark: only catches Nagle's ~40 ms per command coming back (setNoDelay lost).
+    expect(perExecMs).toBeLessThan(35);
+  });
+
+  it('kills a command that outlives its timeout, with everything it started, and says it timed out', async () => {
+    const pids = join(sshd.dir, 'timeout.pids');
+    const started = Date.now();
+    const r = await t.exec(sh`echo $$ > ${pids}; sleep 30 & echo $! >> ${pids}; wait`, { timeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r).toMatchObject({ timedOut: true, code: null, signal: 'SIGTERM' });
+    const [shell, sleeper] = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    expect([alive(shell), alive(sleeper)]).toEqual([false, false]);
+  });
+
+  it('kills a command when its abort signal fires', async () => {
+    const pids = join(sshd.dir, 'abort.pids');
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const r = await t.exec(sh`echo $$ > ${pids}; sleep 30`, { signal: abort.signal });
+    expect(r).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(r.timedOut).toBeUndefined();
+    expect(alive(Number(readFileSync(pids, 'utf8')))).toBe(false);
+  });
+
+  it('still runs commands after a timeout (the killed session freed its channel)', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.exec(cmd('true'))));
+    expect(results.every((r) => r.code === 0)).toBe(true);
+  });
+
+  it('refuses a connection with the wrong key, naming the user, the address and the key it tried', async () => {
+    const wrongKey = generateKey(join(sshd.dir, 'wrong_key'));
+    const e = await rejection(connect({ name: 'web1', connection: connectionTo(sshd, { privateKeyFile: wrongKey }) }));
+    expect(e.message).toBe(`authentication failed for user ${sshd.user} at ${ADDRESS}:${sshd.port} (tried: key file ${wrongKey})`);
+    expect(e.host).toBe('web1');
+  });
+
+  it('reports a missing key file before connecting', async () => {
+    const e = await rejection(connect({ name: 'web1', connection: connectionTo(sshd, { privateKeyFile: '/nonexistent/key' }) }));
+    expect(e.message).toBe('cannot read private key file /nonexistent/key: ENOENT');
+  });
+
+  it('returns a LocalTransport for a local connection', async () => {
+    const local = await connect({ name: 'localhost', connection: { type: 'local', address: 'localhost', port: 22, user: 'root' } });
+    expect(local).toBeInstanceOf(LocalTransport);
+    expect((await local.exec(cmd('echo', 'hi'))).stdout).toBe('hi\n');
+  });
+
+  it('closes idempotently, and refuses commands afterwards', async () => {
+    const u = await connectSsh({ name: 'web1', connection: connectionTo(sshd) });
+    await Promise.all([u.close(), u.close()]);
+    await u.close();
+    await expect(u.exec(cmd('true'))).rejects.toThrow(`the connection to ${ADDRESS}:${sshd.port} was closed by provision`);
+  });
+});
+
+sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH connect failures', () => {
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  function listen(onConnection: (sock: import('node:net').Socket) => void): Promise<number> {
+    return new Promise((resolve) => {
+      const server = createServer(onConnection).listen(0, ADDRESS, () => resolve((server.address() as { port: number }).port));
+      servers.push(server);
+    });
+  }
+  const conn = (port: number): Connection => ({ type: 'ssh', address: ADDRESS, port, user: 'root', privateKeyFile: keyFile, knownHostsFile: '/dev/null' });
+  let keyFile: string;
+  let sshd: SshdHandle | undefined;
+  beforeAll(async () => {
+    // Any valid key will do: these servers never get as far as asking for it.
+    sshd = await startSshd();
+    keyFile = sshd.clientKeyFile;
+  });
+  afterAll(async () => sshd?.stop());
+
+  it('reports a host with nothing listening as "connection refused"', async () => {
+    const port = await unusedPort();
+    const e = await rejection(connect({ name: 'db1', connection: conn(port) }, { retries: 0 }));
+    expect(e.message).toBe(`connection refused at ${ADDRESS}:${port}`);
+    expect(e.fix).toBe(`check that sshd runs on ${ADDRESS} and listens on port ${port}`);
+  });
+
+  it('retries a refused connection, so a host whose sshd is just starting is reached', async () => {
+    const port = await unusedPort();
+    // The late sshd has the first one's identity: its host key is known and its client key is authorized.
+    const knownHostsFile = join(sshd!.dir, 'late_known_hosts');
+    writeFileSync(knownHostsFile, `[${ADDRESS}]:${port} ${sshd!.hostPublicKey}\n`);
+    const connecting = connectSsh({ name: 'db1', connection: { ...conn(port), knownHostsFile } }, { retries: 6 });
+    await new Promise((r) => setTimeout(r, 100));
+    const late = await startSshd({ addresses: [ADDRESS], port, keysFrom: sshd });
+    try {
+      const u = await connecting;
+      expect((await u.exec(cmd('echo', 'up'))).stdout).toBe('up\n');
+      await u.close();
+    } finally {
+      await late.stop();
+    }
+  });
+
+  it('times out on a server that accepts but never speaks SSH', async () => {
+    const port = await listen(() => {});
+    const e = await rejection(connect({ name: 'db1', connection: conn(port) }, { connectTimeoutMs: 300, retries: 0 }));
+    expect(e.message).toBe(`timed out after 0.3 s connecting to ${ADDRESS}:${port}`);
+  });
+
+  it('retries a server that drops connections before the handshake (MaxStartups), then reports it plainly', async () => {
+    let seen = 0;
+    const port = await listen((sock) => (seen++, sock.destroy()));
+    const e = await rejection(connect({ name: 'db1', connection: conn(port) }, { retries: 2 }));
+    expect(e.message).toBe(`connection closed by ${ADDRESS}:${port} before the SSH handshake finished`);
+    expect(seen).toBe(3);
+  });
+});
+
+sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH connection lost', () => {
+  it('rejects a running command with UnreachableError when the connection drops, and every later one too', async () => {
+    const sshd = await startSshd({ addresses: [ADDRESS] });
+    try {
+      const t = await connectSsh({ name: 'web2', connection: connectionTo(sshd) });
+      const running = t.exec(cmd('sleep', '20'));
+      await new Promise((r) => setTimeout(r, 200));
+      sshd.kill();
+      const e = await rejection(running);
+      expect(e.message).toBe(`connection to ${ADDRESS}:${sshd.port} lost while running a command`);
+      expect(e.host).toBe('web2');
+      expect(t.lost).toBe(true);
+      const later = await rejection(t.exec(cmd('true')));
+      expect(later.message).toBe(`connection to ${ADDRESS}:${sshd.port} lost before the command could start`);
+      await t.close();
+    } finally {
+      await sshd.stop();
+    }
+  });
+});

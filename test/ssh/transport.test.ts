@@ -121,6 +121,17 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH transport', () => {
     expect([alive(shell), alive(sleeper)]).toEqual([false, false]);
   });
 
+  it('kills a command that ignores SIGTERM with SIGKILL a second later', async () => {
+    const pids = join(sshd.dir, 'stubborn.pids');
+    const started = Date.now();
+    // Ignored signals stay ignored across exec, so sleep ignores TERM too.
+    const r = await t.exec(sh`trap '' TERM; echo $$ > ${pids}; sleep 30 & echo $! >> ${pids}; wait`, { timeoutMs: 200 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r).toMatchObject({ timedOut: true, code: null, signal: 'SIGKILL' });
+    const [shell, sleeper] = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    expect([alive(shell), alive(sleeper)]).toEqual([false, false]);
+  });
+
   it('kills a command when its abort signal fires', async () => {
     const pids = join(sshd.dir, 'abort.pids');
     const abort = new AbortController();

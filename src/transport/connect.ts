@@ -21,7 +21,7 @@ export interface ConnectOptions {
   retries?: number;
   /** Stops connecting (the promise rejects with UnreachableError). */
   signal?: AbortSignal;
-  /** Concurrent commands per connection (default 8, under sshd's MaxSessions 10). */
+  /** Concurrent commands per connection (default 6: sshd's MaxSessions is 10, see DEFAULT_MAX_CHANNELS). */
   maxChannels?: number;
 }
 

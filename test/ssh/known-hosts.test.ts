@@ -1,5 +1,5 @@
 // Host key verification against a real sshd: unknown keys refused, trust on first use, changed keys always refused.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { UnreachableError } from '../../src/transport/types.js';
 import { generateKey, sshdSuite, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 const ADDRESS = '127.0.0.3';
+jest.setTimeout(20_000);
 
 sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
   let sshd: SshdHandle;

@@ -1,5 +1,5 @@
 // The SSH transport against a real OpenSSH sshd on loopback.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -13,6 +13,8 @@ import { UnreachableError } from '../../src/transport/types.js';
 import { generateKey, sshdSuite, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 const ADDRESS = '127.0.0.2';
+// Generous: the machine is shared; the tests' own bounds ("within 5 s") say what matters.
+jest.setTimeout(20_000);
 
 function connectionTo(sshd: SshdHandle, extra: Partial<Connection> = {}): Connection {
   return {
@@ -96,6 +98,16 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH transport', () => {
     // One TCP connection: the client's source port (2nd field of SSH_CONNECTION) is the same for every command.
     expect(new Set(results.map((r) => r.stdout.split(' ')[2])).size).toBe(1);
     expect(t.roundTrips - before).toBe(50);
+  });
+
+  it('runs 50 commands at once even with as many channels as sshd allows (refused channel opens are retried)', async () => {
+    const u = await connectSsh({ name: 'web1', connection: connectionTo(sshd) }, { maxChannels: 10 });
+    try {
+      const results = await Promise.all(Array.from({ length: 50 }, () => u.exec(cmd('true'))));
+      expect(results.map((r) => r.code)).toEqual(Array(50).fill(0));
+    } finally {
+      await u.close();
+    }
   });
 
   it('reuses the one connection for commands run one after another, counting a round trip each', async () => {

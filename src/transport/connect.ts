@@ -30,6 +30,9 @@ const DEFAULT_RETRIES = 3;
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 const GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts';
 
+// $HOME first, like os.homedir(), but read from process.env so that a program (or a test) may point it elsewhere.
+const home = () => process.env.HOME || homedir();
+
 /** A failed attempt: the user-facing error, and whether trying again may help. */
 class AttemptFailed extends Error {
   constructor(
@@ -101,7 +104,7 @@ async function authMethods(c: Connection, fail: (m: string, f?: string) => Unrea
   }
   const keys: { file: string; text: string }[] = [];
   for (const name of DEFAULT_KEYS) {
-    const file = join(homedir(), '.ssh', name);
+    const file = join(home(), '.ssh', name);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     // Encrypted or unreadable default keys are skipped, as ssh does without a terminal to ask on.
     if (text !== undefined && !(ssh2.utils.parseKey(text) instanceof Error)) keys.push({ file, text });
@@ -168,7 +171,7 @@ function seconds(ms: number): string {
 async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions): Promise<NodeSSH> {
   const timeoutMs = options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = target(c.address, c.port);
-  const knownHostsFile = c.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+  const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
   const entries = (await Promise.all([knownHostsFile, ...extraFiles].map(readKnownHosts))).flat();
   const started = Date.now();
@@ -179,7 +182,8 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
 
   let refusal: HostKeyRefusal | undefined;
   const ssh = new NodeSSH();
-  const onAbort = () => ssh.dispose();
+  // Destroy, not end: a server that never answers would keep a half-closed socket open until the timeout.
+  const onAbort = () => sock.destroy();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await ssh.connect({

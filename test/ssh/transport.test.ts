@@ -1,7 +1,9 @@
 // The SSH transport against a real OpenSSH sshd on loopback.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Connection } from '../../src/inventory/types.js';
@@ -262,5 +264,78 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH connection lost', () => {
     } finally {
       await sshd.stop();
     }
+  });
+});
+
+sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH login without a key file', () => {
+  let sshd: SshdHandle;
+  let agent: ChildProcess | undefined;
+  let home: string;
+  const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
+  beforeAll(async () => {
+    sshd = await startSshd({ addresses: [ADDRESS] });
+    home = mkdtempSync(join(tmpdir(), 'provision-home-'));
+  });
+  afterAll(async () => {
+    process.env.HOME = saved.HOME;
+    if (saved.SSH_AUTH_SOCK === undefined) delete process.env.SSH_AUTH_SOCK;
+    else process.env.SSH_AUTH_SOCK = saved.SSH_AUTH_SOCK;
+    if (agent?.pid) process.kill(agent.pid);
+    rmSync(home, { recursive: true, force: true });
+    await sshd?.stop();
+  });
+  const keyless = () => {
+    const { privateKeyFile: _, ...c } = connectionTo(sshd);
+    return c;
+  };
+
+  it('says which methods exist when there is no key file, no agent and no default key', async () => {
+    process.env.HOME = home;
+    delete process.env.SSH_AUTH_SOCK;
+    const e = await rejection(connect({ name: 'web1', connection: keyless() }));
+    expect(e.message).toBe(
+      `no SSH key to log in as ${sshd.user} at ${ADDRESS}:${sshd.port}: no private_key_file is set, no ssh-agent is running ` +
+        '(SSH_AUTH_SOCK), and ~/.ssh has no usable id_ed25519, id_ecdsa, id_rsa',
+    );
+  });
+
+  it('logs in with ~/.ssh/id_ed25519 when no key file is set', async () => {
+    process.env.HOME = home;
+    delete process.env.SSH_AUTH_SOCK;
+    mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+    copyFileSync(sshd.clientKeyFile, join(home, '.ssh', 'id_ed25519'));
+    const t = await connect({ name: 'web1', connection: keyless() });
+    expect((await t.exec(cmd('echo', 'ok'))).stdout).toBe('ok\n');
+    await t.close();
+    rmSync(join(home, '.ssh'), { recursive: true });
+  });
+
+  it('logs in through ssh-agent (SSH_AUTH_SOCK), and names it among the methods tried when it fails', async () => {
+    const sock = join(home, 'agent.sock');
+    agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+    process.env.HOME = home;
+    process.env.SSH_AUTH_SOCK = sock;
+    const wrong = generateKey(join(home, 'wrong'));
+    execFileSync('ssh-add', ['-q', wrong], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+    const e = await rejection(connect({ name: 'web1', connection: keyless() }));
+    expect(e.message).toBe(`authentication failed for user ${sshd.user} at ${ADDRESS}:${sshd.port} (tried: ssh-agent)`);
+    execFileSync('ssh-add', ['-q', sshd.clientKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+    const t = await connect({ name: 'web1', connection: keyless() });
+    expect((await t.exec(cmd('echo', 'ok'))).stdout).toBe('ok\n');
+    await t.close();
+  });
+
+  it('stops connecting when aborted, with a plain message', async () => {
+    const server = createServer(() => {}).listen(0, ADDRESS);
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const started = Date.now();
+    const e = await rejection(connect({ name: 'web1', connection: { ...connectionTo(sshd), port } }, { signal: abort.signal }));
+    server.close();
+    expect(e.message).toBe(`connecting to ${ADDRESS}:${port} was aborted`);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

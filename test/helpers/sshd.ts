@@ -215,6 +215,9 @@ export async function startSshd(options: StartOptions = {}): Promise<SshdHandle>
   const knownHostsFile = join(dir, 'known_hosts');
   writeFileSync(knownHostsFile, addresses.map((a) => `[${a}]:${port} ${hostPublicKey}\n`).join(''), { mode: 0o600 });
   const running = child;
+  // A test file that crashes before stop() must not leave sshd (and its sessions) behind.
+  const onExit = () => killTree(running);
+  process.once('exit', onExit);
   const exited = new Promise<void>((resolve) => {
     if (running.exitCode !== null || running.signalCode !== null) resolve();
     else running.once('exit', () => resolve());
@@ -231,6 +234,7 @@ export async function startSshd(options: StartOptions = {}): Promise<SshdHandle>
     log,
     kill: () => killTree(running),
     async stop() {
+      process.removeListener('exit', onExit);
       killTree(running);
       await exited;
       rmSync(dir, { recursive: true, force: true });

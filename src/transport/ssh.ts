@@ -128,7 +128,7 @@ export class SshTransport implements Transport {
     return new UnreachableError(
       this.name,
       `connection to ${this.target} lost ${when}`,
-      'check that the host is up and sshd is running; the host was dropped from the rest of the run',
+      'check that the host is up and sshd is running (a reboot or an sshd restart by a task also ends the connection)',
     );
   }
 

@@ -128,7 +128,7 @@ export class SshTransport implements Transport {
     return new UnreachableError(
       this.name,
       `connection to ${this.target} lost ${when}`,
-      'check that the host is up and sshd is running (a reboot or an sshd restart by a task also ends the connection)',
+      'check that the host is up and sshd is running (a task that reboots the host also ends the connection)',
     );
   }
 

@@ -9,7 +9,7 @@ import { attrStep, chownSpec, groupArg, modeArg, ownerArg, type CurrentAttrs } f
 
 const args = z.strictObject({
   url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL without spaces').describe('Where to download from (http or https; redirects are followed)'),
-  dest: z.string().regex(/^\/.*[^/]$/, 'an absolute file path (not ending in "/")').describe('Absolute path of the file on the host; its folder must exist'),
+  dest: z.string().regex(/^\/[\s\S]*[^/]$/, 'an absolute file path (not ending in "/")').describe('Absolute path of the file on the host; its folder must exist'),
   checksum: z
     .string({ error: 'checksum is required: "sha256:" and the 64 hex digits the file must have' })
     .regex(/^sha256:[0-9a-fA-F]{64}$/, 'checksum must be "sha256:" followed by 64 hex digits')

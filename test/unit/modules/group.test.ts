@@ -2,7 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { apt } from '../../../src/modules/apt.js';
+import type { ModuleDef } from '../../../src/modules/define.js';
+import { get_url } from '../../../src/modules/get_url.js';
 import { group, parseGroupLine, planGroup } from '../../../src/modules/group.js';
+import { service } from '../../../src/modules/service.js';
+import { ufw } from '../../../src/modules/ufw.js';
+import { unarchive } from '../../../src/modules/unarchive.js';
+import { user } from '../../../src/modules/user.js';
 
 // Groups are never created on the control machine: plans from captured probes, and only the read-only probe runs.
 const captured = (name: string) => parseGroupLine(readFileSync(join(process.cwd(), 'test/fixtures/probes/group', `${name}.out`), 'utf8'));
@@ -39,5 +47,21 @@ describe('group plan (probe output → steps)', () => {
     const probe = (name: string) => parseGroupLine(execFileSync('/bin/sh', ['-c', group.probe!(group.args.parse({ name }), {} as never)!.script.text], { encoding: 'utf8' }));
     expect(probe('root')).toEqual({ exists: true, gid: 0, members: [] });
     expect(probe('nosuchgroup-provision')).toEqual({ exists: false });
+  });
+});
+
+describe('the node modules document their arguments', () => {
+  it('export to JSON Schema with a description on every field (docs and editor schemas come from them)', () => {
+    const defs: ModuleDef[] = [apt, service, ufw, user, group, get_url, unarchive];
+    const undocumented: string[] = [];
+    const walk = (schema: { properties?: Record<string, { description?: string; items?: object }> }, path: string) => {
+      for (const [key, field] of Object.entries(schema.properties ?? {})) {
+        if (!field.description) undocumented.push(path + key);
+        if (field.items) walk(field.items as never, `${path}${key}[].`);
+      }
+    };
+    for (const def of defs) walk(z.toJSONSchema(def.args, { io: 'input' }) as never, `${def.name}.`);
+    expect(undocumented).toEqual([]);
+    expect(defs.map((d) => d.name)).toEqual(['apt', 'service', 'ufw', 'user', 'group', 'get_url', 'unarchive']);
   });
 });

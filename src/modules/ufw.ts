@@ -76,6 +76,7 @@ function sshAllowed(enabled: boolean, incoming: string, rules: Tuple[], c: Conn)
 export function planUfw(a: UfwArgs, probed: UfwState, ctx: Pick<ModuleContext, 'check'>): Plan {
   const notes: string[] = [];
   if (!probed.installed && !ctx.check) return { steps: [], fail: 'ufw is not installed on this host: install it first (apt: name: ufw)' };
+  if (probed.unreadable) return { steps: [], fail: 'cannot read /etc/ufw/user.rules: reading and changing ufw needs root (become: true)' };
   const s: UfwState = probed.installed ? probed : { ...FRESH_UFW, ...(probed.ssh ? { ssh: probed.ssh } : {}) };
   if (!probed.installed) notes.push('ufw is not installed yet (an earlier task may install it)');
 

@@ -9,6 +9,8 @@ export type Policy = 'allow' | 'deny' | 'reject';
 /** Everything the ufw plan needs to know about the host. */
 export interface UfwState {
   installed: boolean;
+  /** ufw's rules files exist but this user cannot read them (they are root's, mode 0640). */
+  unreadable?: boolean;
   /** ENABLED=yes in ufw.conf. */
   enabled: boolean;
   /** Whether ufw's chains are loaded in the kernel; undefined when that cannot be read (no iptables, no root). */
@@ -50,6 +52,7 @@ export function ufwProbeScript(root = ''): ShellText {
     : `if out=$(LC_ALL=C iptables -w -n -L ufw-user-input 2>&1); then echo loaded=yes
 elif printf '%s' "$out" | grep -q 'No chain'; then echo loaded=no; else echo loaded=unknown; fi`;
   return sh`if [ -e ${p('/usr/sbin/ufw')} ]; then echo installed=yes; else echo installed=no; fi
+for f in ${p('/etc/ufw/user.rules')} ${p('/etc/ufw/user6.rules')}; do if [ -e "$f" ] && [ ! -r "$f" ]; then echo unreadable=yes; fi; done
 echo '#conf'; grep -E '^(ENABLED|LOGLEVEL)=' ${p('/etc/ufw/ufw.conf')} 2>/dev/null
 echo '#defaults'; grep -E '^(IPV6|DEFAULT_[A-Z]+_POLICY)=' ${p('/etc/default/ufw')} 2>/dev/null
 echo '#rules4'; grep '^### tuple ###' ${p('/etc/ufw/user.rules')} 2>/dev/null
@@ -84,6 +87,7 @@ export function parseUfwProbe(stdout: string): UfwState {
   const v4mapped = (ip: string) => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
   return {
     installed: head.installed === 'yes',
+    ...(head.unreadable === 'yes' ? { unreadable: true } : {}),
     enabled: conf.ENABLED === 'yes',
     ...(head.loaded === 'yes' ? { loaded: true } : head.loaded === 'no' ? { loaded: false } : {}),
     ipv6: defaults.IPV6 !== 'no',

@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { chmod, cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ufw, planUfw } from '../../../src/modules/ufw.js';
 import { normalizeAddress, contains } from '../../../src/modules/ufw/address.js';
 import { parseUfwProbe, ufwProbeScript, type UfwState } from '../../../src/modules/ufw/probe.js';
 import { ruleCommand } from '../../../src/modules/ufw/rules.js';
+import { tempDir } from '../../helpers/module-harness.js';
 
 const trees = join(process.cwd(), 'test/fixtures/probes/ufw');
 const SSH = '10.77.0.1 50022 10.77.0.11 22';
@@ -68,6 +70,21 @@ describe('reading ufw from its files (real probe on trees written by ufw 0.36.2)
     // The outer shell has the variable (like sshd's child); the probe runs under `env -i` (like sudo's env_reset).
     const stdout = execFileSync('/bin/sh', ['-c', 'env -i /bin/sh -c "$1"; :', 'outer', script], { encoding: 'utf8', env: { PATH: process.env.PATH, SSH_CONNECTION: '::ffff:10.0.0.9 40000 ::ffff:10.0.0.2 2222' } });
     expect(parseUfwProbe(stdout).ssh).toEqual({ clientIp: '10.0.0.9', serverIp: '10.0.0.2', port: 2222 });
+  });
+
+  it('notices rules files it cannot read (probe run as nobody on a copy with root-only rules)', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await cp(join(trees, 'node'), join(dir, 'node'), { recursive: true });
+      await chmod(dir, 0o755);
+      await chmod(join(dir, 'node/etc/ufw/user.rules'), 0o640);
+      const script = ufwProbeScript(join(dir, 'node')).text;
+      const stdout = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/sh', '-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(parseUfwProbe(stdout).unreadable).toBe(true);
+      expect(parseUfwProbe(execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' })).unreadable).toBeUndefined();
+    } finally {
+      await cleanup();
+    }
   });
 
   it('reports no SSH connection when there is none, and a missing ufw', () => {
@@ -231,6 +248,10 @@ describe('ufw plan (fixture trees → steps)', () => {
     expect(p.fail).toBe(fail);
     expect(p.steps.map((s) => s.script.text)).toEqual(steps);
     if (note !== undefined) expect(p.note).toBe(note);
+  });
+
+  it('refuses to plan from rules files it cannot read (not root)', () => {
+    expect(plan('node', i2pNode, { state: { unreadable: true } }).fail).toBe('cannot read /etc/ufw/user.rules: reading and changing ufw needs root (become: true)');
   });
 
   it('registers what it added and whether ufw ends up enabled', () => {

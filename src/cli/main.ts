@@ -10,6 +10,7 @@ const program = new Command()
   .name('provision')
   .description('Ansible-style provisioning over SSH: YAML playbooks, idempotent modules, many hosts at once.')
   .version('0.1.0')
+  .enablePositionalOptions()
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 

@@ -96,6 +96,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       emit({ type: 'play.start', play: play.name, hosts, at: `${play.pos.file}:${play.pos.line}:${play.pos.col}` });
       const env: TaskEnv = {
         play,
+        inventory: options.inventory,
         playbookDir: options.playbook.dir,
         templateDirs: [...(options.templateDirs ?? []), resolve(options.playbook.dir, 'templates'), BUNDLED_TEMPLATES],
         check: !!options.check,

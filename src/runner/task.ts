@@ -4,6 +4,8 @@ import type { ModuleContext, ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
 import { evalCondition } from '../playbook/expr.js';
 import type { Play, Task } from '../playbook/types.js';
+import type { Inventory } from '../inventory/types.js';
+import { checkModuleArgs } from '../playbook/module-args.js';
 import { buildVars, renderValue } from '../playbook/vars.js';
 import type { Masker } from '../shell/secret.js';
 import { UnreachableError, type Transport } from '../transport/types.js';
@@ -14,6 +16,7 @@ import type { HostState } from './state.js';
 /** What a task needs from the run around it. */
 export interface TaskEnv {
   play: Play;
+  inventory?: Inventory;
   playbookDir: string;
   templateDirs: string[];
   check: boolean;
@@ -66,7 +69,7 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
   };
 
   try {
-    const vars = varsFor(task, state, env);
+    const vars = varsFor(task, state, env, {});
     if (task.when.length && !task.when.every((c) => evalCondition(c, vars, where))) {
       return finish({ status: 'skipped', msg: `condition false: ${task.when.join(' and ')}`, result: { skipped: true, changed: false } });
     }
@@ -82,7 +85,7 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
     const outcomes: Outcome[] = [];
     const itemEvents: NonNullable<HostResultEvent['items']> = [];
     for (const item of items) {
-      const o = await runWithRetries(task, state, env, { ...vars, [task.loopVar]: item }, where);
+      const o = await runWithRetries(task, state, env, varsFor(task, state, env, { [task.loopVar]: item }), where);
       outcomes.push(o);
       itemEvents.push({ item: env.masker.maskValue(item), status: o.status, ...(o.msg ? { msg: env.masker.mask(o.msg) } : {}) });
       if (o.status === 'unreachable') break;
@@ -118,11 +121,12 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
 }
 
 /** Variables for this task on this host, by the documented precedence. */
-export function varsFor(task: Task, state: HostState, env: TaskEnv): Record<string, unknown> {
+export function varsFor(task: Task, state: HostState, env: TaskEnv, loop: Record<string, unknown>): Record<string, unknown> {
   return buildVars({
     host: state.host,
     play: env.play,
-    task: task.vars,
+    inventory: env.inventory,
+    task: { ...task.vars, ...loop },
     facts: { ...(state.facts ? { facts: state.facts } : {}), ...state.setFacts },
     registered: state.registered,
     extra: env.extraVars,
@@ -191,7 +195,9 @@ async function runOnce(task: Task, state: HostState, env: TaskEnv, vars: Record<
 
 /** Arguments are checked again after templating, against the module's schema, with the task's position. */
 function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: Where): unknown {
-  const parsed = def.args.safeParse(rendered);
+  // The same friendly conversions as at load time (yes → true, "22" → 22), then the schema's own parse for defaults.
+  const checked = checkModuleArgs(def, (rendered ?? {}) as Record<string, unknown>);
+  const parsed = def.args.safeParse(checked.args);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = [task.module, ...issue.path.map(String)].join('.');

@@ -17,7 +17,9 @@ describe('unified diffs for --diff', () => {
 
 describe('a unified diff applied by patch(1) gives back the new text', () => {
   let dir: string;
-  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'provision-diff-'))));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'provision-diff-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // A seeded generator (MINSTD), so a failure reproduces; few distinct lines, so texts share many lines.

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { loadPlaybook } from '../playbook/load.js';
 import { parseExtraVars } from '../playbook/vars.js';
-import { runPlaybook } from '../runner/run.js';
+import { runPlaybook, type RunSummary } from '../runner/run.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProvisionError } from '../errors.js';
 import type { RunEvent } from '../runner/events.js';
 import { humanReporter } from '../report/human.js';
 import { jsonReporter } from '../report/json.js';
@@ -31,6 +35,9 @@ export interface RunCliOptions {
   acceptNewHostKeys?: boolean;
   forceHandlers?: boolean;
   connectTimeout?: number;
+  lab?: number;
+  /** Receives the run's summary (for --lab's second-run check). */
+  onSummary?: (s: RunSummary) => void;
 }
 
 /** Adds `provision run`. */
@@ -53,10 +60,11 @@ export function registerRun(program: Command): void {
     .option('--accept-new-host-keys', 'trust on first use: record unknown host keys (a changed key is always refused)')
     .option('-T, --connect-timeout <seconds>', 'SSH connect timeout (default 10)', positiveInt('--connect-timeout', 3600))
     .option('-v, --verbose', 'more output: -v notes and commands, -vv, -vvv internal stack traces', increase, 0)
+    .option('--lab <n>', 'smoke deploy: bring up N throwaway lab hosts, run, run again expecting no change, tear down', positiveInt('--lab', 100))
     .option('--json', 'one JSON event per line on stdout instead of human output')
     .option('--junit <file>', 'also write a JUnit XML report to this file')
     .action(async (playbookFile: string, opts: RunCliOptions) => {
-      process.exitCode = await runCommand(playbookFile, opts);
+      process.exitCode = opts.lab ? await smokeDeploy(playbookFile, opts) : await runCommand(playbookFile, opts);
     });
 }
 
@@ -109,9 +117,41 @@ export async function runCommand(playbookFile: string, opts: RunCliOptions): Pro
       killSignal: kill.signal,
     });
     if (junit && opts.junit) await writeFile(opts.junit, junit.toXml());
+    opts.onSummary?.(summary);
     return summary.exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * `--lab N`: the command a CI pipeline calls. Up a lab, converge it, converge again and demand no change (the
+ * idempotency contract), tear the lab down whatever happened.
+ */
+export async function smokeDeploy(playbookFile: string, opts: RunCliOptions): Promise<number> {
+  if (opts.inventory) throw new ProvisionError({ what: '--lab and -i cannot be used together', fix: '--lab writes its own inventory: drop -i', code: 'usage' });
+  await loadPlaybook(playbookFile); // validate before spending time on hosts
+  const { labUp, labDown } = await import('../lab/index.js');
+  const dir = await mkdtemp(join(tmpdir(), 'provision-smoke-'));
+  const name = `smoke${process.pid % 100000}x`;
+  const say = (t: string) => (opts.json ? process.stderr : process.stdout).write(t);
+  try {
+    const lab = await labUp({ name, hosts: opts.lab, inventory: join(dir, 'inventory.yml'), log: (l) => say(`lab: ${l}\n`) });
+    const first = await runCommand(playbookFile, { ...opts, inventory: lab.inventoryFile });
+    if (first !== 0) return first;
+    say('\nSECOND RUN: expecting no changes\n');
+    let changed = 0;
+    const second = await runCommand(playbookFile, { ...opts, inventory: lab.inventoryFile, onSummary: (s) => (changed = Object.values(s.recap).reduce((n, r) => n + r.changed, 0)) });
+    if (second !== 0) return second;
+    if (changed > 0) {
+      say(`\nSMOKE DEPLOY FAILED: the second run changed ${changed} task${changed === 1 ? '' : 's'}; the playbook is not idempotent\n`);
+      return 2;
+    }
+    say(`\nSmoke deploy passed: ${opts.lab} host${opts.lab === 1 ? '' : 's'} converged, and a second run changed nothing.\n`);
+    return 0;
+  } finally {
+    await labDown(name).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 }

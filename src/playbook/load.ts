@@ -12,7 +12,7 @@ import type { Play, Playbook, Task } from './types.js';
 import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
-export async function loadPlaybook(file: string): Promise<Playbook> {
+export async function loadPlaybook(file: string, importing: string[] = []): Promise<Playbook> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -20,11 +20,11 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ProvisionError({ what: code === 'ENOENT' ? `playbook not found: ${file}` : `cannot read playbook ${file}: ${(e as Error).message}`, code: 'read' });
   }
-  return loadPlaybookFromString(text, file);
+  return loadPlaybookFromString(text, file, importing);
 }
 
 /** Like loadPlaybook, for text already in memory; `file` names it in errors and anchors relative vars_files. */
-export async function loadPlaybookFromString(text: string, file: string): Promise<Playbook> {
+export async function loadPlaybookFromString(text: string, file: string, importing: string[] = []): Promise<Playbook> {
   const dir = path.dirname(path.resolve(file));
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);
@@ -45,6 +45,11 @@ export async function loadPlaybookFromString(text: string, file: string): Promis
     ]);
   }
   for (let i = 0; i < value.length; i++) {
+    const item = value[i] as Record<string, unknown> | null;
+    if (item && typeof item === 'object' && !Array.isArray(item) && 'import_playbook' in item) {
+      plays.push(...(await importPlaybook(item, i, file, dir, source, importing, problems)));
+      continue;
+    }
     const play = await parsePlay(value[i], i, source, problems);
     if (play) plays.push(play);
   }
@@ -176,4 +181,42 @@ async function loadVarsFiles(
     Object.assign(merged, v);
   }
   return merged;
+}
+
+/** `- import_playbook: other.yml`: the other file's plays, in place, resolved relative to this playbook. */
+async function importPlaybook(
+  item: Record<string, unknown>,
+  i: number,
+  file: string,
+  dir: string,
+  source: YamlSource,
+  importing: string[],
+  problems: ProblemInfo[],
+): Promise<Play[]> {
+  const at = (p: PathSeg[]) => ({ ...posOf(source, [i, ...p]), path: joinPath(`plays[${i}]`, p) });
+  const extra = Object.keys(item).filter((k) => k !== 'import_playbook' && k !== 'name');
+  const target = item.import_playbook;
+  if (typeof target !== 'string' || target === '' || extra.length > 0) {
+    problems.push({
+      what: typeof target !== 'string' || target === '' ? 'import_playbook needs a file name' : `import_playbook takes no other keys (got ${extra.join(', ')})`,
+      where: at(typeof target !== 'string' ? ['import_playbook'] : []),
+      expected: '- import_playbook: verify.yml',
+      code: 'schema',
+    });
+    return [];
+  }
+  const resolved = path.resolve(dir, target);
+  const chain = [...importing, path.resolve(file)];
+  if (chain.includes(resolved)) {
+    problems.push({ what: `import_playbook cycle: ${[...chain, resolved].map((f) => path.relative(process.cwd(), f)).join(' → ')}`, where: at(['import_playbook']), code: 'import-cycle' });
+    return [];
+  }
+  try {
+    return (await loadPlaybook(path.relative(process.cwd(), resolved) || resolved, chain)).plays;
+  } catch (e) {
+    if (e instanceof ProvisionErrors) problems.push(...e.problems);
+    else if (e instanceof ProvisionError) problems.push({ ...e.problem, where: e.problem.where ?? at(['import_playbook']) });
+    else throw e;
+    return [];
+  }
 }

@@ -94,7 +94,6 @@ export const UNSUPPORTED_KEYS: Record<string, string> = {
   roles: 'put the tasks in the play (and their variables in vars_files)',
   pre_tasks: 'put them first in tasks',
   post_tasks: 'put them last in tasks',
-  import_playbook: 'run the playbooks one after the other',
   block: 'write the tasks one by one (with when on each)',
   include_tasks: 'write the tasks into the play',
   import_tasks: 'write the tasks into the play',

@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { ProvisionError } from '../errors.js';
+import { ProvisionError, ProvisionErrors } from '../errors.js';
+import { checkBitcoinConf } from '../bitcoin/check.js';
+import { checkI2pdConf } from '../i2pd/check.js';
 import { Secret, type Masker } from '../shell/secret.js';
 import { render } from '../template/render.js';
 import { defineModule } from './define.js';
@@ -13,7 +15,16 @@ import type { FileState } from './files/state.js';
 const args = z.strictObject({
   src: z.string().min(1).describe('The Handlebars template: absolute, or found in the template folders, then the playbook\'s templates/ folder'),
   ...contentFileArgs,
+  lint: z
+    .enum(['bitcoin.conf', 'i2pd.conf'])
+    .optional()
+    .describe('Check the rendered text on the control machine before anything is written: every key a real option, no known-fatal combination'),
 });
+
+const linters = {
+  'bitcoin.conf': checkBitcoinConf,
+  'i2pd.conf': checkI2pdConf,
+} as const;
 
 /** template's arguments after parsing. */
 export type TemplateArgs = z.output<typeof args>;
@@ -58,7 +69,12 @@ export const template = defineModule<TemplateArgs, ContentFile, FileState>({
     }
     const source = await readFile(path, 'utf8');
     const text = render(source, revealSecrets(ctx.vars, ctx.masker) as Record<string, unknown>, { file: path });
-    return contentFile(a, Buffer.from(text, 'utf8'));
+    if (a.lint) {
+      const errors = linters[a.lint](text, { file: `${a.dest} (rendered from ${a.src})`, host: ctx.host });
+      if (errors.length) throw new ProvisionErrors(errors.map((e) => e.problem));
+    }
+    const { lint: _lint, ...fileArgs } = a;
+    return contentFile(fileArgs, Buffer.from(text, 'utf8'));
   },
   probe: contentProbe,
   plan: planContent,

@@ -90,6 +90,7 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: 
   return {
     name: p.name ?? hosts,
     hosts,
+    defaults: p.defaults ?? {},
     vars: p.vars ?? {},
     varsFromFiles,
     become: p.become ?? false,

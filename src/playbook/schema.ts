@@ -74,6 +74,7 @@ export const HANDLER_KEYS = Object.keys(handlerKeysSchema.shape);
 export const playSchema = z.strictObject({
   name: z.string().optional(),
   hosts: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  defaults: varsMap.optional(),
   vars: varsMap.optional(),
   vars_files: stringList.optional(),
   become: yamlBool.optional(),

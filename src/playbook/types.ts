@@ -51,6 +51,8 @@ export interface Play {
   name: string;
   /** Host pattern. */
   hosts: string;
+  /** Defaults: the lowest precedence of all, below the inventory (like an Ansible role's defaults/). */
+  defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
   /** vars_files, already loaded and merged in order (paths resolved relative to the playbook). */
   varsFromFiles: Record<string, unknown>;

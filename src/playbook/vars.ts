@@ -22,7 +22,7 @@ export interface VarLayers {
 
 /**
  * Merges the layers, later winning (top-level keys replace, as Ansible's default hash_behaviour=replace):
- *   inventory (group vars all → parent → child, host vars, host_vars/) < play vars < vars_files < task vars
+ *   play defaults < inventory (group vars all → parent → child, host vars, host_vars/) < play vars < vars_files < task vars
  *   < facts < registered results and set_fact < extra vars (-e, always win).
  * Then the names Ansible always defines: inventory_hostname, inventory_hostname_short, group_names (and groups
  * when `inventory` is given); they cannot be overridden.
@@ -34,7 +34,7 @@ export interface VarLayers {
  * variable, when read: an unused broken variable does not fail a task, as in Ansible.
  */
 export function buildVars(layers: VarLayers): Record<string, unknown> {
-  const user = [layers.host.vars, layers.play?.vars, layers.play?.varsFromFiles, layers.task];
+  const user = [layers.play?.defaults, layers.host.vars, layers.play?.vars, layers.play?.varsFromFiles, layers.task];
   const merged: Record<string, unknown> = {};
   const templatable = new Set<string>();
   const put = (layer: Record<string, unknown> | undefined, rendered: boolean) => {

@@ -155,7 +155,7 @@ async function runOnce(task: Task, state: HostState, env: TaskEnv, vars: Record<
   const def = getModule(task.module);
   if (!def) throw new ProvisionError({ what: `unknown module "${task.module}"`, where, code: 'unknown-module' });
   const args = parseArgs(def, renderValue(task.args, vars, { ...where, path: `${task.path}.${task.module}` }), task, where);
-  const become = task.become ?? env.play.become ?? state.host.connection.become ?? false;
+  const become = task.become ?? (env.play.become || state.host.connection.become || false);
   const ctx: ModuleContext = {
     host: state.host.name,
     vars,

@@ -1,12 +1,19 @@
 // Handlebars for config files and string arguments: strict (a missing variable is an error naming it), no HTML
 // escaping, only known helpers, compiled once per source and rendered per host.
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
 import { ProvisionError, type Where } from '../errors.js';
 
 const hb = Handlebars.create();
 
 /** Helpers available in every template and string argument. */
 const helpers: Record<string, Handlebars.HelperDelegate> = {
+  // A port in [lo, hi] derived from a name: stable across runs, different between hosts (i2pd_port's default).
+  stable_port: (name: unknown, lo: unknown, hi: unknown) => {
+    const low = Number(lo);
+    const span = Number(hi) - low + 1;
+    return low + (createHash('sha256').update(String(name)).digest().readUInt32BE(0) % span);
+  },
   eq: (a: unknown, b: unknown) => a === b,
   ne: (a: unknown, b: unknown) => a !== b,
   not: (a: unknown) => !a,

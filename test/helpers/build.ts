@@ -13,7 +13,7 @@ export function task(name: string, module: string, args: Record<string, unknown>
 /** A play over `hosts` with defaults (no fact gathering, so no connection is needed for control-side modules). */
 export function play(tasks: Task[], extra: Partial<Play> = {}): Play {
   return {
-    name: 'test play', hosts: 'all', vars: {}, varsFromFiles: {}, become: false, gatherFacts: false, serial: [], anyErrorsFatal: false,
+    name: 'test play', hosts: 'all', defaults: {}, vars: {}, varsFromFiles: {}, become: false, gatherFacts: false, serial: [], anyErrorsFatal: false,
     tasks, handlers: [], pos: { file: 'test.yml', line: 1, col: 3 }, path: 'plays[0]', ...extra,
   };
 }

@@ -14,6 +14,7 @@ describe('loadPlaybook on a good playbook', () => {
     expect({ ...web, tasks: undefined, handlers: undefined }).toEqual({
       name: 'Web servers',
       hosts: 'web:&prod',
+      defaults: {},
       vars: { packages: ['nginx', 'curl'], greeting: 'hello' },
       varsFromFiles: { listen_port: 80, motd: 'from override' },
       become: true,
@@ -94,7 +95,7 @@ describe('loadPlaybook reports every problem of a file at once', () => {
     expect(await problemsOf(loadPlaybook(file))).toEqual([
       `${file}:3:11: plays[0].become: wrong type\n  expected: true or false\n  got: a string ("maybe")`,
       `${file}:4:11: plays[0].serial: too small\n  expected: a number >= 1\n  got: a number (0)`,
-      `${file}:5:3: plays[0].task: unknown key "task"\n  expected: one of name, hosts, vars, vars_files, become, become_user, gather_facts, serial, max_fail_percentage, any_errors_fatal, tasks, handlers\n  fix: did you mean "tasks"?`,
+      `${file}:5:3: plays[0].task: unknown key "task"\n  expected: one of name, hosts, defaults, vars, vars_files, become, become_user, gather_facts, serial, max_fail_percentage, any_errors_fatal, tasks, handlers\n  fix: did you mean "tasks"?`,
       `${file}:8:7: plays[0].tasks[0].aptt: unknown module "aptt"\n  expected: a module (apt, command, copy, debug, ping, service)\n  fix: did you mean "apt"?`,
       `${file}:13:7: plays[0].tasks[1].whenn: unknown task key "whenn"\n  expected: one of name, when, notify, register, changed_when, failed_when, ignore_errors, tags, retries, delay, until, loop, with_items, loop_control, become, become_user, check_mode, no_log, vars, args\n  fix: did you mean "when"?`,
       `${file}:16:7: plays[0].tasks[2].ping: task has 2 modules: "command", "ping"\n  expected: exactly one module per task\n  fix: split it into one task per module`,
@@ -227,7 +228,7 @@ describe('loadPlaybookFromString', () => {
 
   it('says a task key at play level belongs under tasks:', async () => {
     expect(await problemsOf(load('- hosts: all\n  apt: { name: x }\n'))).toEqual([
-      'pb.yml:2:3: plays[0].apt: unknown key "apt"\n  expected: one of name, hosts, vars, vars_files, become, become_user, gather_facts, serial, max_fail_percentage, any_errors_fatal, tasks, handlers\n  fix: "apt" belongs to a task: put the task under tasks:',
+      'pb.yml:2:3: plays[0].apt: unknown key "apt"\n  expected: one of name, hosts, defaults, vars, vars_files, become, become_user, gather_facts, serial, max_fail_percentage, any_errors_fatal, tasks, handlers\n  fix: "apt" belongs to a task: put the task under tasks:',
     ]);
   });
 

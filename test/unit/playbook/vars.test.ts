@@ -7,8 +7,8 @@ import type { Play } from '../../../src/playbook/types.js';
 function host(vars: Record<string, unknown> = {}): Host {
   return { name: 'web1.example.com', vars, groups: ['all', 'web', 'prod'], connection: { type: 'ssh', address: 'web1', port: 22, user: 'me' } };
 }
-function play(vars: Record<string, unknown> = {}, varsFromFiles: Record<string, unknown> = {}): Play {
-  return { name: 'p', hosts: 'all', vars, varsFromFiles, become: false, gatherFacts: false, serial: [], anyErrorsFatal: false, tasks: [], handlers: [], pos: { file: 'f', line: 1, col: 1 }, path: 'plays[0]' };
+function play(vars: Record<string, unknown> = {}, varsFromFiles: Record<string, unknown> = {}, defaults: Record<string, unknown> = {}): Play {
+  return { name: 'p', hosts: 'all', defaults, vars, varsFromFiles, become: false, gatherFacts: false, serial: [], anyErrorsFatal: false, tasks: [], handlers: [], pos: { file: 'f', line: 1, col: 1 }, path: 'plays[0]' };
 }
 const messageOf = (fn: () => unknown): string => {
   try {
@@ -21,6 +21,10 @@ const messageOf = (fn: () => unknown): string => {
 };
 
 describe('buildVars precedence, one boundary at a time', () => {
+  it('inventory vars beat play defaults, which fill in what nothing else sets', () => {
+    const vars = buildVars({ host: host({ x: 'host' }), play: play({}, {}, { x: 'default', y: 'default' }) });
+    expect([vars.x, vars.y]).toEqual(['host', 'default']);
+  });
   it('play vars beat inventory host vars', () => {
     expect(buildVars({ host: host({ x: 'host' }), play: play({ x: 'play' }) }).x).toBe('play');
   });

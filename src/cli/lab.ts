@@ -12,6 +12,8 @@ interface UpOptions {
   name?: string;
   inventory?: string;
   json?: boolean;
+  i2p?: boolean;
+  floodfills?: number;
 }
 
 /** Adds the `lab` command group. */
@@ -29,8 +31,13 @@ export function registerLab(program: Command): void {
     .option('--packages <list>', 'Debian packages for the local apt repository (default: what the bundled playbooks need)', commaList)
     .option('--name <name>', 'lab name; hosts are NAME1..NAMEn (default lab)')
     .option('-i, --inventory <file>', 'where to write the inventory (default inventories/lab.yml)')
+    .option('--i2p', 'a private I2P network among the hosts: the lab runs floodfill routers and writes the i2pd variables into the inventory (group nodes)')
+    .option('--floodfills <n>', 'with --i2p: how many floodfill routers the lab runs besides the hosts (default 4)', positiveInt('--floodfills', 16))
     .option('--json', 'print the lab as JSON')
     .action(async (opts: UpOptions) => {
+      if (opts.floodfills !== undefined && !opts.i2p) {
+        throw new ProvisionError({ what: '--floodfills needs --i2p', code: 'usage' });
+      }
       if (opts.mode !== undefined && opts.mode !== 'systemd' && opts.mode !== 'chroot') {
         throw new ProvisionError({ what: `invalid --mode`, expected: 'systemd or chroot', got: JSON.stringify(opts.mode), code: 'usage' });
       }
@@ -41,13 +48,14 @@ export function registerLab(program: Command): void {
       process.once('SIGTERM', onSignal);
       const info = await labUp({
         hosts: opts.hosts, mode: opts.mode as LabMode | undefined, packages: opts.packages, name: opts.name,
-        inventory: opts.inventory, signal: abort.signal, log: (l) => process.stderr.write(`lab: ${l}\n`),
+        inventory: opts.inventory, i2p: opts.i2p, floodfills: opts.floodfills, signal: abort.signal, log: (l) => process.stderr.write(`lab: ${l}\n`),
       }).finally(() => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       });
       if (opts.json) return void process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
       for (const h of info.hosts) process.stdout.write(`${h.name}\t${h.address}\n`);
+      for (const f of info.i2p?.floodfills ?? []) process.stdout.write(`${f.name}\t${f.address}\t(I2P floodfill, ${f.ipv6})\n`);
       process.stdout.write(`inventory: ${info.inventoryFile}\nnext: provision run PLAYBOOK -i ${info.inventoryFile}\n`);
     });
 
@@ -102,7 +110,7 @@ function describe(l: LabStatus): string {
   lines.push(`  inventory: ${l.inventoryFile}`);
   for (const h of l.hosts) {
     const mem = h.memoryBytes !== undefined ? `  ${(h.memoryBytes / 1048576).toFixed(1)} MiB` : '';
-    lines.push(`  ${h.name}\t${h.address}\t${h.up ? 'up' : 'down'}${mem}`);
+    lines.push(`  ${h.name}\t${h.address}\t${h.up ? 'up' : 'down'}${mem}${h.role ? `\t(I2P ${h.role})` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

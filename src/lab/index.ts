@@ -22,6 +22,8 @@ export interface HostStatus {
   up: boolean;
   /** Memory charged to the host's cgroup, bytes (undefined when the machine cannot tell). */
   memoryBytes?: number;
+  /** `floodfill` for the I2P routers of an --i2p lab (not in its inventory). */
+  role?: 'floodfill';
 }
 
 /** One lab as `lab status` reports it. */
@@ -58,7 +60,7 @@ export async function labStatus(name?: string): Promise<LabStatus[]> {
 async function statusOf(s: LabState): Promise<LabStatus> {
   const hosts: HostStatus[] = [];
   for (const h of s.hosts) {
-    hosts.push({ name: h.name, address: h.address, up: (await initPid(h)) !== undefined, memoryBytes: await memoryBytes(h.cgroups) });
+    hosts.push({ name: h.name, address: h.address, up: (await initPid(h)) !== undefined, memoryBytes: await memoryBytes(h.cgroups), ...(h.role ? { role: h.role } : {}) });
   }
   return { ...labInfo(s), bridge: s.bridge, gateway: s.gateway, repoUp: await alive(s.repo?.pid), hosts };
 }

@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import { I2P_NETID, NODES_GROUP, i2pGroupVars, i2pHostVars, i2pRouterAddress } from './i2p.js';
 import { must } from './run.js';
 
 /** Creates the lab's ed25519 client key (0600) in dir; returns the private key path and the public key line. */
@@ -23,15 +24,27 @@ export function knownHostsText(hosts: { name: string; address: string; hostKey: 
   return `${lines.join('\n')}\n`;
 }
 
-/** The inventory in provision's format (absolute key and known_hosts paths, so it can be moved). */
-export function inventoryText(lab: string, hosts: { name: string; address: string }[], keyFile: string, knownHostsFile: string): string {
+/**
+ * The inventory in provision's format (absolute key and known_hosts paths, so it can be moved). With `i2pSlot` (an
+ * --i2p lab in that address slot) the hosts are also in the group `nodes`, with the i2pd variables that make the
+ * i2p-node playbook's i2pd join the lab's private I2P network; the lab's floodfill routers are left out.
+ */
+export function inventoryText(lab: string, hosts: { name: string; address: string; index?: number; role?: string }[], keyFile: string, knownHostsFile: string, i2pSlot?: number): string {
+  const nodes = hosts.filter((h) => h.role !== 'floodfill');
+  const vars = { user: 'root', port: 22, private_key_file: keyFile, known_hosts_file: knownHostsFile };
+  const head = `# Written by \`provision lab up --name ${lab}\`; \`provision lab down --name ${lab}\` removes it.\n`;
+  if (i2pSlot === undefined) {
+    return `${head}${stringify({ all: { hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address }])), vars } })}`;
+  }
   const doc = {
     all: {
-      hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.address }])),
-      vars: { user: 'root', port: 22, private_key_file: keyFile, known_hosts_file: knownHostsFile },
+      hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address, ...i2pHostVars(i2pRouterAddress(i2pSlot, h.index ?? 0)) }])),
+      children: { [NODES_GROUP]: { hosts: Object.fromEntries(nodes.map((h) => [h.name, null])), vars: i2pGroupVars() } },
+      vars,
     },
   };
-  return `# Written by \`provision lab up --name ${lab}\`; \`provision lab down --name ${lab}\` removes it.\n${stringify(doc)}`;
+  const note = `# Group ${NODES_GROUP}: i2pd joins the lab's private I2P network (netid ${I2P_NETID}); its floodfill routers (${lab}-ff1...) are run by the lab.\n`;
+  return `${head}${note}${stringify(doc)}`;
 }
 
 /** Writes a file, creating its directory. */

@@ -26,6 +26,10 @@ export interface HostState {
   cgroups: string[];
   /** systemd-nspawn's image lock file for the host's root (left behind when nspawn is killed). */
   nspawnLock?: string;
+  /** `floodfill`: a router of the lab's private I2P network (`--i2p`), run by the lab, not in the inventory. */
+  role?: 'floodfill';
+  /** The host's IPv6 address on eth0 (only in `--i2p` labs: 3fff:78:K::H). */
+  ipv6?: string;
 }
 
 /** Everything `down` needs to undo an `up`. */
@@ -43,6 +47,8 @@ export interface LabState {
   keyFile: string;
   hosts: HostState[];
   createdAt: string;
+  /** Set in `--i2p` labs: the private I2P network's floodfill count and where the nodes find the reseed zip. */
+  i2p?: { floodfills: number; reseedZip: string };
 }
 
 /** The state dir of a lab. */

@@ -18,6 +18,8 @@ import { ensureRepo, serveRepo } from './repo.js';
 import { checkAborted, run } from './run.js';
 import { labDir, listLabs, readState, withLock, writeState, type LabMode, type LabState } from './state.js';
 import { baseKey } from './base.js';
+import { DEFAULT_FLOODFILLS, RESEED_ZIP_PATH, floodfillName, i2pIpv6 } from './i2p.js';
+import { setupI2p } from './i2p-setup.js';
 
 /** Options of labUp. */
 export interface LabUpOptions {
@@ -35,6 +37,10 @@ export interface LabUpOptions {
   log?: (line: string) => void;
   /** Aborting stops the bring-up and removes what it had started. */
   signal?: AbortSignal;
+  /** A private I2P network among the hosts (netid 78, floodfill routers run by the lab, i2pd variables in the inventory). */
+  i2p?: boolean;
+  /** With `i2p`: how many floodfill routers the lab runs besides the hosts (default 4), named NAME-ff1... */
+  floodfills?: number;
 }
 
 /** What a running lab gives its user. */
@@ -45,6 +51,8 @@ export interface LabInfo {
   knownHostsFile: string;
   keyFile: string;
   hosts: { name: string; address: string }[];
+  /** `--i2p` labs: the floodfill routers (not in the inventory) and where each node's reseed zip is. */
+  i2p?: { netid: number; reseedZip: string; floodfills: { name: string; address: string; ipv6: string }[] };
   /** The lab's state dir (keys, known_hosts, logs, the hosts' writable layers). */
   stateDir: string;
   /** The apt source line's URL that the hosts use. */
@@ -60,8 +68,9 @@ export function hostName(lab: string, i: number): string {
 export function labInfo(s: LabState): LabInfo {
   return {
     name: s.name, mode: s.mode, inventoryFile: s.inventoryFile ?? '', knownHostsFile: s.knownHostsFile, keyFile: s.keyFile,
-    hosts: s.hosts.map((h) => ({ name: h.name, address: h.address })), stateDir: s.dir,
+    hosts: s.hosts.filter((h) => h.role !== 'floodfill').map((h) => ({ name: h.name, address: h.address })), stateDir: s.dir,
     repoUrl: s.repo ? `http://${s.gateway}:${s.repo.port}/` : '',
+    ...(s.i2p ? { i2p: { netid: 78, reseedZip: s.i2p.reseedZip, floodfills: s.hosts.filter((h) => h.role === 'floodfill').map((h) => ({ name: h.name, address: h.address, ipv6: h.ipv6 ?? '' })) } } : {}),
   };
 }
 
@@ -74,6 +83,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   assertLabName(name);
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
     throw new ProvisionError({ what: `lab: invalid number of hosts ${count}`, expected: `1 to ${MAX_HOSTS}`, code: 'lab-hosts' });
+  }
+  const floodfills = options.i2p ? (options.floodfills ?? DEFAULT_FLOODFILLS) : 0;
+  if (options.i2p && (!Number.isInteger(floodfills) || floodfills < 1 || floodfills > 16)) {
+    throw new ProvisionError({ what: `lab: invalid number of floodfill routers ${floodfills}`, expected: '1 to 16', code: 'lab-floodfills' });
+  }
+  if (count + floodfills > MAX_HOSTS) {
+    throw new ProvisionError({ what: `lab: ${count} hosts and ${floodfills} floodfill routers are more than ${MAX_HOSTS}`, code: 'lab-hosts' });
   }
   if (mode !== 'systemd' && mode !== 'chroot') {
     throw new ProvisionError({ what: `lab: invalid mode "${String(mode)}"`, expected: 'systemd or chroot', code: 'lab-mode' });
@@ -91,11 +107,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   const signal = options.signal;
   const baseDir = await ensureBase(log);
   checkAborted(signal);
-  const repoDir = await ensureRepo(baseDir, options.packages ?? DEFAULT_PACKAGES, log);
+  const packages = options.packages ?? DEFAULT_PACKAGES;
+  // The floodfills install i2pd from the lab repository, whatever else was asked for.
+  const repoDir = await ensureRepo(baseDir, options.i2p && !packages.includes('i2pd') ? [...packages, 'i2pd'] : packages, log);
   checkAborted(signal);
   const state = await withLock(() => claim(name, mode, options.inventory));
   try {
-    await build(state, count, baseDir, repoDir, log, signal);
+    await build(state, count, floodfills, baseDir, repoDir, log, signal);
   } catch (e) {
     log(`lab up failed; removing what it had started`);
     await teardown(state);
@@ -130,9 +148,9 @@ async function claim(name: string, mode: LabMode, inventory: string | undefined)
   return state;
 }
 
-async function build(state: LabState, count: number, baseDir: string, repoDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+async function build(state: LabState, count: number, floodfills: number, baseDir: string, repoDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const started = Date.now();
-  log(`starting ${count} ${state.mode} host(s) on ${state.bridge} (${state.gateway}/24)`);
+  log(`starting ${count} ${state.mode} host(s)${floodfills ? ` and ${floodfills} I2P floodfill router(s)` : ''} on ${state.bridge} (${state.gateway}/24)`);
   await createBridge(state.slot);
   state.baseDir = baseDir;
   state.repo = { dir: repoDir, port: 0 };
@@ -145,9 +163,20 @@ async function build(state: LabState, count: number, baseDir: string, repoDir: s
     const net = hostNet(state.slot, i, name);
     state.hosts.push({ name, index: i, address: net.address, netns: net.netns, veth: net.veth, mac: net.mac, dir: join(state.dir, 'hosts', name), cgroups: [] });
   }
+  // The floodfills take the addresses after the nodes' (host N+1...).
+  for (let f = 1; f <= floodfills; f++) {
+    const i = count + f;
+    const name = floodfillName(state.name, f);
+    const net = hostNet(state.slot, i, name);
+    state.hosts.push({ name, index: i, address: net.address, netns: net.netns, veth: net.veth, mac: net.mac, dir: join(state.dir, 'hosts', name), cgroups: [], role: 'floodfill' });
+  }
+  if (floodfills) {
+    for (const h of state.hosts) h.ipv6 = i2pIpv6(state.slot, h.index);
+    state.i2p = { floodfills, reseedZip: RESEED_ZIP_PATH };
+  }
   await writeState(state);
   checkAborted(signal);
-  if (state.mode === 'systemd') await raiseInotifyLimit(count);
+  if (state.mode === 'systemd') await raiseInotifyLimit(state.hosts.length);
   const files = { baseDir, gateway: state.gateway, repoPort: server.port, authorizedKey: publicKey, hostsLines: state.hosts.map((h) => `${h.address}\t${h.name}`) };
   const keys = new Map<string, string>();
   await Promise.all(
@@ -163,7 +192,7 @@ async function build(state: LabState, count: number, baseDir: string, repoDir: s
   await writeState(state);
   checkAborted(signal);
   await writeWithDir(state.knownHostsFile, knownHostsText(state.hosts.map((h) => ({ ...h, hostKey: keys.get(h.name)! }))), 0o600);
-  const timeoutMs = (state.mode === 'systemd' ? 90_000 : 30_000) + count * 2000;
+  const timeoutMs = (state.mode === 'systemd' ? 90_000 : 30_000) + state.hosts.length * 2000;
   // The first host that fails stops the others' waiting, so the teardown that follows races nothing.
   const waits = new AbortController();
   const stopWaits = () => waits.abort();
@@ -175,9 +204,11 @@ async function build(state: LabState, count: number, baseDir: string, repoDir: s
   checkAborted(signal);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isInterrupted(r.reason));
   if (failed) throw failed.reason;
-  await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile));
+  if (state.i2p) await setupI2p(state, log, signal);
+  checkAborted(signal);
+  await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile, state.i2p ? state.slot : undefined));
   await writeState(state);
-  log(`${count} host(s) up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${state.inventoryFile}`);
+  log(`${count} host(s)${floodfills ? ` and ${floodfills} floodfill router(s)` : ''} up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${state.inventoryFile}`);
 }
 
 function isInterrupted(e: unknown): boolean {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { ProvisionError } from '../errors.js';
-import { labDown, labExecArgv, labSshArgv, labStatus, labUp, type LabMode, type LabStatus } from '../lab/index.js';
+import { labDown, labExecArgv, labI2pProbe, labSshArgv, labStatus, labUp, type LabMode, type LabStatus, type ProbeResult } from '../lab/index.js';
 import { commaList, positiveInt } from './options.js';
 
 interface UpOptions {
@@ -93,6 +93,21 @@ export function registerLab(program: Command): void {
     });
 
   lab
+    .command('i2p-check')
+    .description('prove that host FROM reaches host TO over I2P: SAM stream sessions on both (i2pd on 127.0.0.1:7656), a line each way')
+    .argument('<from>', 'host that connects')
+    .argument('<to>', 'host that accepts')
+    .option('--name <name>', 'lab name (default: the lab that has these hosts)')
+    .option('--timeout <seconds>', 'give up after this long, retrying with new sessions (default 600)', positiveInt('--timeout', 86400))
+    .option('--json', 'print every try as JSON')
+    .action(async (from: string, to: string, opts: { name?: string; timeout?: number; json?: boolean }) => {
+      const log = opts.json ? undefined : (l: string) => process.stderr.write(`i2p-check: ${l}\n`);
+      const r = await labI2pProbe(opts.name, from, to, { timeoutMs: (opts.timeout ?? 600) * 1000, log });
+      process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : summary(from, to, r));
+      process.exitCode = r.ok ? 0 : 1;
+    });
+
+  lab
     .command('exec')
     .description('run a command inside a host without SSH or the provisioner (nsenter); exits with its exit code')
     .argument('<host>', 'host name or address')
@@ -102,6 +117,14 @@ export function registerLab(program: Command): void {
     .action(async (host: string, command: string[], opts: { name?: string }) => {
       process.exitCode = await passThrough(await labExecArgv(opts.name, host, dropDashDash(command)));
     });
+}
+
+function summary(from: string, to: string, r: ProbeResult): string {
+  const last = r.tries[r.tries.length - 1];
+  const seconds = (r.totalMs / 1000).toFixed(1);
+  if (!r.ok) return `${from} -> ${to}: NOT reachable over I2P after ${seconds} s and ${r.tries.length} tries (last: ${last?.error ?? last?.result ?? 'nothing'})\n`;
+  const session = r.tries.find((t) => t.sessionMs !== undefined && t.round === last.round)?.sessionMs;
+  return `${from} -> ${to}: reachable over I2P (${r.b32}) in ${seconds} s: sessions ${session} ms, connect ${last.connectMs} ms, round trip ${last.roundTripMs} ms, ${r.tries.length} tr${r.tries.length === 1 ? 'y' : 'ies'}\n`;
 }
 
 function describe(l: LabStatus): string {

@@ -171,6 +171,18 @@ export function tunnelsReady(html: string): boolean {
   return section(html.slice(i, o)) && section(html.slice(o));
 }
 
+/** How many routers and floodfills a host's i2pd knows (its web console's main page), or undefined when it does not answer. */
+export async function knownRouters(netns: string, consolePort = 7070): Promise<{ routers: number; floodfills: number } | undefined> {
+  const html = await fetchConsole(netns, consolePort, '/').catch(() => '');
+  return parseKnownRouters(html);
+}
+
+/** Reads "Routers: N Floodfills: M" from i2pd's console page. */
+export function parseKnownRouters(html: string): { routers: number; floodfills: number } | undefined {
+  const m = /Routers:\s*(?:<[^>]*>\s*)*(\d+)\s*(?:<[^>]*>\s*)*Floodfills:\s*(?:<[^>]*>\s*)*(\d+)/.exec(html);
+  return m ? { routers: Number(m[1]), floodfills: Number(m[2]) } : undefined;
+}
+
 async function fetchConsole(netns: string, port: number, path: string): Promise<string> {
   const c = new NetnsConnection(netns, port);
   try {

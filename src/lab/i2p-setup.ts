@@ -14,13 +14,15 @@ import type { HostState, LabState } from './state.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Installs i2pd without starting it (policy-rc.d says no): its first start must already use the lab's config.
+// Installs i2pd without starting it (policy-rc.d says no): its first start must already use the lab's config. No
+// client tunnels (Debian's tunnels.conf has an IRC one): a floodfill serves the network and builds nothing of its own.
 const INSTALL = `set -e
 printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d
 chmod 755 /usr/sbin/policy-rc.d
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 apt-get update -q >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends i2pd >/dev/null
+: > /etc/i2pd/tunnels.conf
 cat > /etc/i2pd/i2pd.conf
 `;
 

@@ -10,8 +10,11 @@ import { sshOptions } from './ready.js';
 import { labInfo, type LabInfo } from './up.js';
 import { listLabs, readState, type HostState, type LabState } from './state.js';
 import type { RunResult } from './run.js';
+import { knownRouters, probeI2pStream, waitForTunnels, type ProbeOptions, type ProbeResult } from './i2p-probe.js';
 
 export { labUp, hostName, type LabInfo, type LabUpOptions } from './up.js';
+export { DEFAULT_FLOODFILLS, I2P_NETID, NODES_GROUP, RESEED_ZIP_PATH } from './i2p.js';
+export type { ProbeOptions, ProbeResult, ProbeTry } from './i2p-probe.js';
 export { sshOptions } from './ready.js';
 export type { LabMode } from './state.js';
 
@@ -69,6 +72,34 @@ async function statusOf(s: LabState): Promise<LabStatus> {
 export async function labExec(name: string, host: string, argv: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   const h = await findHost(name, host);
   return execInHost(h.lab.name, h, argv, options);
+}
+
+/**
+ * Proves that lab host `from` reaches lab host `to` over I2P: SAM STREAM sessions on both (their i2pd's SAM on
+ * 127.0.0.1:7656, e.g. as the i2p-node playbook sets it up), `to` accepts, `from` connects to its .b32.i2p address,
+ * a line goes each way. Retries with new sessions until options.timeoutMs (default 10 min); never throws for an
+ * unreachable peer, it reports every try.
+ */
+export async function labI2pProbe(name: string | undefined, from: string, to: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const a = await findHost(name, from);
+  const b = await findHost(name, to);
+  await requireInit(a.lab.name, a);
+  await requireInit(b.lab.name, b);
+  return probeI2pStream(a.netns, b.netns, options);
+}
+
+/** Milliseconds until a lab host's i2pd has an established tunnel through another router each way (its web console
+ * on 127.0.0.1:7070), or undefined after timeoutMs. */
+export async function labI2pTunnelsReady(name: string | undefined, host: string, timeoutMs: number): Promise<number | undefined> {
+  const h = await findHost(name, host);
+  return waitForTunnels(h.netns, timeoutMs);
+}
+
+/** How many routers and floodfills a lab host's i2pd knows (its web console on 127.0.0.1:7070); undefined when it
+ * does not answer. */
+export async function labI2pRouters(name: string | undefined, host: string): Promise<{ routers: number; floodfills: number } | undefined> {
+  const h = await findHost(name, host);
+  return knownRouters(h.netns);
 }
 
 /** The argv that runs argv inside a host (for callers that want the terminal: `lab exec`). Lab name optional. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { checkI2pdConf } from '../../src/i2pd/check.js';
-import { b32Address, tunnelsReady } from '../../src/lab/i2p-probe.js';
+import { b32Address, parseKnownRouters, tunnelsReady } from '../../src/lab/i2p-probe.js';
 import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../src/lab/i2p.js';
 import { inventoryText } from '../../src/lab/inventory.js';
 import { crc32, netDbPath, routerInfoHash, zipStored } from '../../src/lab/routerinfo.js';
@@ -162,6 +162,12 @@ describe('SAM and the web console, read by the probe', () => {
     expect(parseReply('STREAM STATUS RESULT=CANT_REACH_PEER MESSAGE="no lease set"')).toEqual({
       line: 'STREAM STATUS RESULT=CANT_REACH_PEER MESSAGE="no lease set"', RESULT: 'CANT_REACH_PEER', MESSAGE: 'no lease set',
     });
+  });
+
+  it("reads how many routers and floodfills i2pd knows from its console's main page", () => {
+    const html = '<b>Tunnel creation success rate:</b> 100%<br>\r\n<b>Routers:</b> 6 <b>Floodfills:</b> 4 <b>LeaseSets:</b> 0<br>\r\n';
+    expect(parseKnownRouters(html)).toEqual({ routers: 6, floodfills: 4 });
+    expect(parseKnownRouters('host mismatch')).toBeUndefined();
   });
 
   // Shaped like i2pd 2.45.1's ?page=tunnels: a zero-hop tunnel has one arrow, a tunnel through other routers more.

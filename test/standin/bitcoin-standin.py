@@ -9,8 +9,8 @@
 #  rpcauth / cookie checking. Run as "bitcoin-cli" it is a client for that RPC. It knows no blocks and no Bitcoin P2P:
 #  peers it reaches over I2P (addnode=X.b32.i2p:0) exchange one line and are listed by getpeerinfo.
 #
-#  One deliberate difference from Bitcoin Core: getnetworkinfo reports network "i2p" as reachable only while the SAM
-#  session is up (Bitcoin Core says reachable as soon as i2psam is set).
+#  Like Bitcoin Core, getnetworkinfo reports network "i2p" reachable as soon as i2psam is set (and onlynet allows it);
+#  whether the SAM session is really up shows in localaddresses (its .b32.i2p address) when accepting incoming.
 #  Python 3.11 standard library only (Debian 12's python3); no other dependency.
 # =====================================================================================================================
 import base64, hashlib, hmac, http.server, ipaddress, json, os, secrets, signal, socket, socketserver, sys, threading, time, urllib.error, urllib.request
@@ -362,7 +362,7 @@ class Node:
         if onlynet and net not in onlynet:
             return False
         if net == 'i2p':
-            return self.sam is not None and self.sam.up.is_set()
+            return bool(self.i2psam())
         if net == 'onion':
             return bool(self.settings.get('proxy') or self.settings.get('onion'))
         if net == 'cjdns':

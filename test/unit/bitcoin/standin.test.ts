@@ -130,12 +130,13 @@ describe('the bitcoind stand-in', () => {
     expect(existsSync(join(node.dir, 'i2p_private_key'))).toBe(false);
   }, 20000);
 
-  it('shows i2p unreachable while no SAM bridge answers, and reachable once one does', async () => {
+  it('says i2p is reachable once i2psam is set, as Bitcoin Core does, but lists its .b32.i2p address only once a session is up', async () => {
     const port = await freePort();
-    const node = await startNode([`i2psam=127.0.0.1:${port}`]);
-    expect(await i2pNetwork(node)).toMatchObject({ name: 'i2p', reachable: false, limited: true });
+    const node = await startNode([`i2psam=127.0.0.1:${port}`, 'i2pacceptincoming=1']);
+    expect(await i2pNetwork(node)).toMatchObject({ name: 'i2p', reachable: true, limited: false });
+    expect((await rpc(node, 'getnetworkinfo')).body.result.localaddresses).toEqual([]);
     sams.push(await startFakeSam(port));
-    await until(async () => (await i2pNetwork(node)).reachable, 'i2p reachable after the bridge came up', 15000);
+    await until(async () => (await rpc(node, 'getnetworkinfo')).body.result.localaddresses.length === 1, '.b32.i2p local address after the bridge came up', 15000);
   }, 30000);
 
   it('accepts the rpcauth password and refuses a wrong one with 401 and Bitcoin Core\'s realm', async () => {

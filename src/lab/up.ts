@@ -18,7 +18,7 @@ import { ensureRepo, serveRepo } from './repo.js';
 import { checkAborted, run } from './run.js';
 import { labDir, listLabs, readState, withLock, writeState, type LabMode, type LabState } from './state.js';
 import { baseKey } from './base.js';
-import { DEFAULT_FLOODFILLS, RESEED_ZIP_PATH, floodfillName, i2pIpv6 } from './i2p.js';
+import { DEFAULT_FLOODFILLS, I2P_NETID, RESEED_ZIP_PATH, floodfillName, i2pIpv6 } from './i2p.js';
 import { setupI2p } from './i2p-setup.js';
 
 /** Options of labUp. */
@@ -70,7 +70,7 @@ export function labInfo(s: LabState): LabInfo {
     name: s.name, mode: s.mode, inventoryFile: s.inventoryFile ?? '', knownHostsFile: s.knownHostsFile, keyFile: s.keyFile,
     hosts: s.hosts.filter((h) => h.role !== 'floodfill').map((h) => ({ name: h.name, address: h.address })), stateDir: s.dir,
     repoUrl: s.repo ? `http://${s.gateway}:${s.repo.port}/` : '',
-    ...(s.i2p ? { i2p: { netid: 78, reseedZip: s.i2p.reseedZip, floodfills: s.hosts.filter((h) => h.role === 'floodfill').map((h) => ({ name: h.name, address: h.address, ipv6: h.ipv6 ?? '' })) } } : {}),
+    ...(s.i2p ? { i2p: { netid: I2P_NETID, reseedZip: s.i2p.reseedZip, floodfills: s.hosts.filter((h) => h.role === 'floodfill').map((h) => ({ name: h.name, address: h.address, ipv6: h.ipv6 ?? '' })) } } : {}),
   };
 }
 

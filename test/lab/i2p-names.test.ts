@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { checkI2pdConf } from '../../src/i2pd/check.js';
 import { b32Address, parseKnownRouters, tunnelsReady } from '../../src/lab/i2p-probe.js';
 import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../src/lab/i2p.js';
+import { labUp } from '../../src/lab/index.js';
 import { inventoryText } from '../../src/lab/inventory.js';
 import { crc32, netDbPath, routerInfoHash, zipStored } from '../../src/lab/routerinfo.js';
 import { parseReply } from '../../src/lab/sam.js';
@@ -39,6 +40,12 @@ describe('the lab I2P network addresses', () => {
   it('names the floodfill routers after the lab', () => {
     expect(floodfillName('lab', 1)).toBe('lab-ff1');
     expect(floodfillName('ci2', 4)).toBe('ci2-ff4');
+  });
+
+  it('refuses a floodfill count outside 1 to 16, and more hosts than a lab can address, before creating anything', async () => {
+    await expect(labUp({ name: 'nolab', i2p: true, floodfills: 0 })).rejects.toThrow('lab: invalid number of floodfill routers 0\n  expected: 1 to 16');
+    await expect(labUp({ name: 'nolab', i2p: true, floodfills: 17 })).rejects.toThrow('lab: invalid number of floodfill routers 17');
+    await expect(labUp({ name: 'nolab', hosts: 237, i2p: true })).rejects.toThrow('lab: 237 hosts and 4 floodfill routers are more than 240');
   });
 });
 

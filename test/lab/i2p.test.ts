@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { labDown, labExec, labI2pProbe, labI2pRouters, labI2pTunnelsReady, labUp, type LabInfo, type ProbeResult } from '../../src/lab/index.js';
 import { RESEED_ZIP_PATH } from '../../src/lab/i2p.js';
 import { routerInfoHash } from '../../src/lab/routerinfo.js';
-import { configureNode, nodeVars } from './i2p-node.js';
+import { configureNode, nodeVars } from './i2p-configure.js';
 
 const LAB = 'i2pe2e';
 const ROUNDS = Number(process.env.PROVISION_I2P_ROUNDS ?? '1');

@@ -5,7 +5,7 @@
 //   PROVISION_I2P_E2E=1 npm test -- --selectProjects lab test/lab/i2p.test.ts
 // PROVISION_I2P_ROUNDS=N repeats the whole cycle (lab up, configure, probe, lab down) N times and prints the pass
 // rate and the timings of each round.
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,8 +115,13 @@ function report(r: Round, n: number): void {
 }
 
 (skip ? describe.skip : describe)('lab up --i2p: a private I2P network among lab hosts', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-i2p-'));
-  const inventory = join(dir, 'inventory.yml');
+  // Made in beforeAll: a skipped describe still runs its body, but not its hooks.
+  let dir = '';
+  let inventory = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lab-i2p-'));
+    inventory = join(dir, 'inventory.yml');
+  });
   afterAll(async () => {
     await labDown(LAB);
     rmSync(dir, { recursive: true, force: true });

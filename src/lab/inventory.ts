@@ -25,25 +25,32 @@ export function knownHostsText(hosts: { name: string; address: string; hostKey: 
 }
 
 /**
- * The inventory in provision's format (absolute key and known_hosts paths, so it can be moved). With `i2pSlot` (an
- * --i2p lab in that address slot) the hosts are also in the group `nodes`, with the i2pd variables that make the
+ * The inventory in provision's format (absolute key and known_hosts paths, so it can be moved). The hosts are in the
+ * group `nodes` (what the bundled playbooks target), whose vars let a strict-egress firewall still reach the lab's
+ * apt repository. With `i2pSlot` (an --i2p lab in that address slot) they also get the i2pd variables that make the
  * i2p-node playbook's i2pd join the lab's private I2P network; the lab's floodfill routers are left out.
  */
-export function inventoryText(lab: string, hosts: { name: string; address: string; index?: number; role?: string }[], keyFile: string, knownHostsFile: string, i2pSlot?: number): string {
+export function inventoryText(
+  lab: string,
+  hosts: { name: string; address: string; index?: number; role?: string }[],
+  keyFile: string,
+  knownHostsFile: string,
+  i2pSlot?: number,
+  repoPort?: number,
+): string {
   const nodes = hosts.filter((h) => h.role !== 'floodfill');
   const vars = { user: 'root', port: 22, private_key_file: keyFile, known_hosts_file: knownHostsFile };
   const head = `# Written by \`provision lab up --name ${lab}\`; \`provision lab down --name ${lab}\` removes it.\n`;
-  if (i2pSlot === undefined) {
-    return `${head}${stringify({ all: { hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address }])), vars } })}`;
-  }
+  const egress = repoPort ? { ufw_egress_allow: [{ rule: 'allow', direction: 'out', port: repoPort, proto: 'tcp', comment: 'lab apt repository' }] } : {};
+  const i2p = i2pSlot !== undefined;
   const doc = {
     all: {
-      hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address, ...i2pHostVars(i2pRouterAddress(i2pSlot, h.index ?? 0)) }])),
-      children: { [NODES_GROUP]: { hosts: Object.fromEntries(nodes.map((h) => [h.name, null])), vars: i2pGroupVars() } },
+      hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address, ...(i2p ? i2pHostVars(i2pRouterAddress(i2pSlot, h.index ?? 0)) : {}) }])),
+      children: { [NODES_GROUP]: { hosts: Object.fromEntries(nodes.map((h) => [h.name, null])), vars: { ...egress, ...(i2p ? i2pGroupVars() : {}) } } },
       vars,
     },
   };
-  const note = `# Group ${NODES_GROUP}: i2pd joins the lab's private I2P network (netid ${I2P_NETID}); its floodfill routers (${lab}-ff1...) are run by the lab.\n`;
+  const note = i2p ? `# Group ${NODES_GROUP}: i2pd joins the lab's private I2P network (netid ${I2P_NETID}); its floodfill routers (${lab}-ff1...) are run by the lab.\n` : '';
   return `${head}${note}${stringify(doc)}`;
 }
 

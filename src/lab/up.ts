@@ -206,7 +206,7 @@ async function build(state: LabState, count: number, floodfills: number, baseDir
   if (failed) throw failed.reason;
   if (state.i2p) await setupI2p(state, log, signal);
   checkAborted(signal);
-  await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile, state.i2p ? state.slot : undefined));
+  await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile, state.i2p ? state.slot : undefined, state.repo?.port));
   await writeState(state);
   log(`${count} host(s)${floodfills ? ` and ${floodfills} floodfill router(s)` : ''} up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${state.inventoryFile}`);
 }

@@ -33,12 +33,18 @@ describe('lab names and addresses', () => {
 });
 
 describe('lab inventory and known_hosts', () => {
-  it('writes an inventory in provision format with root, port 22, the key and known_hosts', () => {
-    const text = inventoryText('lab', [{ name: 'lab1', address: '10.77.0.11' }, { name: 'lab2', address: '10.77.0.12' }], '/s/id_ed25519', '/s/known_hosts');
+  it('writes an inventory in provision format with root, port 22, the key and known_hosts, the hosts in group nodes', () => {
+    const text = inventoryText('lab', [{ name: 'lab1', address: '10.77.0.11' }, { name: 'lab2', address: '10.77.0.12' }], '/s/id_ed25519', '/s/known_hosts', undefined, 8123);
     expect(text.split('\n')[0]).toBe('# Written by `provision lab up --name lab`; `provision lab down --name lab` removes it.');
     expect(parse(text)).toEqual({
       all: {
         hosts: { lab1: { address: '10.77.0.11' }, lab2: { address: '10.77.0.12' } },
+        children: {
+          nodes: {
+            hosts: { lab1: null, lab2: null },
+            vars: { ufw_egress_allow: [{ rule: 'allow', direction: 'out', port: 8123, proto: 'tcp', comment: 'lab apt repository' }] },
+          },
+        },
         vars: { user: 'root', port: 22, private_key_file: '/s/id_ed25519', known_hosts_file: '/s/known_hosts' },
       },
     });

@@ -56,7 +56,7 @@ function writeInventory(extraVars: Record<string, string> = {}, hostVars: Record
       bitcoin_rpc_password_file: `${join(dir, 'rpc')}/{{ inventory_hostname }}.password`,
       ...extraVars,
     })
-      .map(([k, v]) => (k === 'base' ? `    bitcoin_download_base: ${v}` : k === 'sha256' ? `    bitcoin_sha256: ${v}` : `    ${k}: ${v}`)),
+      .map(([k, v]) => `    ${k}: ${v}`),
   ];
   writeFileSync(inventory, lines.join('\n') + '\n');
 }
@@ -80,7 +80,7 @@ describeLab('playbooks/i2p-node.yml on lab hosts', () => {
     });
     await new Promise<void>((r) => server.listen(0, gateway, r));
     base = `http://${gateway}:${(server.address() as AddressInfo).port}/bin`;
-    writeInventory({ base });
+    writeInventory({ bitcoin_download_base: base });
   }, 60_000);
   afterAll(async () => {
     await new Promise((r) => server?.close(r));
@@ -168,16 +168,16 @@ describeLab('playbooks/i2p-node.yml on lab hosts', () => {
 
   it('stops the install on a wrong checksum, leaving nothing in place', async () => {
     const h = hosts[0];
-    writeInventory({ base, sha256: '0'.repeat(64), bitcoin_version: '"29.0"' });
+    writeInventory({ bitcoin_download_base: base, bitcoin_sha256: `"${'f'.repeat(64)}"`, bitcoin_version: '"29.0"' });
     try {
       const r = await provision(NODE, '--limit', h, '--tags', 'bitcoin');
       expect(r.code).toBe(2);
-      expect(r.out).toMatch(/TASK \[Download the release tarball\]\nfailed: \[\w+\] .*sha256/);
+      expect(r.out).toMatch(/TASK \[Download the release tarball\]\nfailed: \[\w+\] [^\n]*\n\s+checksum mismatch for http:\S+: expected sha256:f{64}, got sha256:[0-9a-f]{64} \(the download was deleted;/);
       // No tarball, no temp file, nothing unpacked for the refused version; the installed one still in place.
       expect(await out(h, 'ls -A /var/cache /opt | grep -c "29\\.0"')).toBe('0');
       expect(await out(h, 'readlink /usr/local/bin/bitcoind')).toBe(`/opt/bitcoin-${VERSION}/bin/bitcoind`);
     } finally {
-      writeInventory({ base });
+      writeInventory({ bitcoin_download_base: base });
     }
   }, 300_000);
 
@@ -195,7 +195,7 @@ describeLab('playbooks/i2p-node.yml on lab hosts', () => {
     let inside: Server | undefined;
     for (let p = 9500; !inside && p < 9600; p++) inside = await listen(p);
     const portOf = (s: Server) => (s.address() as AddressInfo).port;
-    writeInventory({ base, ufw_strict_egress: 'true' });
+    writeInventory({ bitcoin_download_base: base, ufw_strict_egress: 'true' });
     try {
       expect((await provision(NODE, '--limit', h)).code).toBe(0);
       expect(await out(h, 'ufw status verbose | tr -s " " | grep "^Default"')).toBe('Default: deny (incoming), deny (outgoing), disabled (routed)');
@@ -205,7 +205,7 @@ describeLab('playbooks/i2p-node.yml on lab hosts', () => {
     } finally {
       outside.close();
       inside?.close();
-      writeInventory({ base });
+      writeInventory({ bitcoin_download_base: base });
       await provision(NODE, '--limit', h);
     }
   }, 300_000);

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerRun } from './run.js';
 import { registerInspect } from './inspect.js';
 import { registerLab } from './lab.js';
+import { registerAdhoc } from './adhoc.js';
 import { exitWithError } from './errors.js';
 
 const program = new Command()
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerRun(program);
 registerInspect(program);
+registerAdhoc(program);
 registerLab(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

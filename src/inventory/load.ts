@@ -38,6 +38,11 @@ export async function loadInventory(file: string): Promise<Inventory> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ProvisionError({ what: code === 'ENOENT' ? `inventory not found: ${file}` : `cannot read inventory ${file}: ${(e as Error).message}`, code: 'read' });
   }
+  return loadInventoryText(text, file);
+}
+
+/** Like loadInventory, for YAML text already in memory; `file` names it in errors and anchors group_vars/. */
+export async function loadInventoryText(text: string, file: string): Promise<Inventory> {
   const dir = path.dirname(path.resolve(file));
   // group_vars/ files are named in errors the way the inventory was (relative stays relative).
   const shownDir = path.dirname(file);

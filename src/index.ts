@@ -18,3 +18,4 @@ export { Secret } from './shell/secret.js';
 export type { Playbook, Play, Task } from './playbook/types.js';
 export type { Inventory, Host, Connection } from './inventory/types.js';
 export type { Transport, ExecResult } from './transport/types.js';
+export { loadInventoryArg as loadInventorySource } from './cli/inventory-arg.js';

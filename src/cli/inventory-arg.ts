@@ -1,10 +1,63 @@
-// `-i`: an inventory file, a comma list of hosts, or nothing (then only localhost, over the local connection).
-import { loadInventory, inventoryFromList } from '../inventory/load.js';
+// `-i`: an inventory file (YAML, Ansible's INI, or an executable dynamic inventory), a comma list of hosts, or nothing
+// (then only localhost, over the local connection).
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { ProvisionError } from '../errors.js';
+import { iniToInventory, listJsonToInventory, looksLikeIni } from '../inventory/convert.js';
+import { inventoryFromList, loadInventory, loadInventoryText } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
+
+const run = promisify(execFile);
 
 /** Loads what `-i` names. */
 export async function loadInventoryArg(arg: string | undefined): Promise<Inventory> {
   if (arg === undefined) return inventoryFromList('localhost,');
   if (arg.includes(',')) return inventoryFromList(arg);
-  return loadInventory(arg);
+  if (isExecutableScript(arg)) return loadDynamic(arg);
+  let text: string;
+  try {
+    text = await readFile(arg, 'utf8');
+  } catch {
+    return loadInventory(arg); // the loader words the read error
+  }
+  if (looksLikeIni(text)) return loadInventoryText(`# converted from Ansible INI\n${stringify(iniToInventory(text, arg))}`, arg);
+  return loadInventoryText(text, arg);
+}
+
+function isExecutableScript(file: string): boolean {
+  if (/\.(ya?ml|ini|json|cfg)$/i.test(file)) return false;
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a dynamic inventory script with `--list` (bounded in time and output) and loads what it prints. */
+async function loadDynamic(script: string): Promise<Inventory> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(resolve(script), ['--list'], { timeout: 60_000, maxBuffer: 64 << 20 }));
+  } catch (e) {
+    const err = e as { code?: number | string; stderr?: string; killed?: boolean };
+    throw new ProvisionError({
+      what: `dynamic inventory ${script} failed${err.killed ? ' (killed after 60 s)' : ` (exit ${err.code})`}`,
+      got: (err.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || undefined,
+      fix: `run it by hand: ${script} --list`,
+      code: 'inventory',
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch (e) {
+    throw new ProvisionError({ what: `dynamic inventory ${script} printed no valid JSON for --list`, got: (e as Error).message, code: 'inventory' });
+  }
+  return loadInventoryText(`# printed by ${script} --list\n${stringify(listJsonToInventory(json, script))}`, script);
 }

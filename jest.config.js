@@ -4,7 +4,7 @@ const transform = {
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^provision$': '<rootDir>/src/index.ts' },
   transform,
   testEnvironment: 'node',
 };

@@ -1,7 +1,15 @@
 // One module on one host: prepare (control side) → probe (read-only) → plan (pure) → apply steps (unless check mode).
 import type { ModuleContext, ModuleDef, Plan, StepResult } from '../modules/define.js';
-import type { Transport } from '../transport/types.js';
-import { wrap } from '../shell/quote.js';
+import type { ExecResult, Transport } from '../transport/types.js';
+import { wrap, type ShellText } from '../shell/quote.js';
+
+/** How the runner's probe batching (src/runner/probes.ts) takes part in one module invocation. */
+export interface ProbeHooks {
+  /** Answers one wrapped, read-only probe script: from a batch already sent, or by running it (maybe in a batch). */
+  probe(script: ShellText, signal?: AbortSignal): Promise<ExecResult>;
+  /** Told before the first step that may change the host, so answers read before it are not used after it. */
+  changing(): void;
+}
 
 /** The outcome of one module invocation on one host. */
 export interface ModuleOutcome {
@@ -22,10 +30,12 @@ export async function executeModule(
   ctx: ModuleContext,
   transport: Transport,
   signal?: AbortSignal,
+  hooks?: ProbeHooks,
 ): Promise<ModuleOutcome> {
   const input = def.prepare ? await def.prepare(args, ctx) : args;
   const probe = def.probe?.(input, ctx);
-  const current = probe ? probe.parse(await transport.exec(wrap(probe.script, ctx.become), { signal })) : undefined;
+  const probeScript = probe && wrap(probe.script, ctx.become);
+  const current = probe ? probe.parse(await (hooks ? hooks.probe(probeScript!, signal) : transport.exec(probeScript!, { signal }))) : undefined;
   const plan = def.plan(input, current, ctx);
   const applied: StepResult[] = [];
   let failed = plan.fail !== undefined;
@@ -33,6 +43,7 @@ export async function executeModule(
   if (!failed) {
     for (const step of plan.steps) {
       if (ctx.check && !step.readOnly) continue;
+      if (!step.readOnly) hooks?.changing();
       const result = await transport.exec(wrap(step.script, ctx.become), { stdin: step.stdin, timeoutMs: step.timeoutMs, signal });
       applied.push({ step, result });
       if (result.code === null || !(step.okCodes ?? [0]).includes(result.code)) {

@@ -18,6 +18,7 @@ import { isActive, newHostState, type HostState } from './state.js';
 import { runTask, type TaskEnv } from './task.js';
 import { collectSecrets } from './secrets.js';
 import { inShard, type Shard } from './shard.js';
+import { ProbeBatcher } from './probes.js';
 
 /** Everything a run can be told. */
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunOptions {
   stopSignal?: AbortSignal;
   /** Kill in-flight commands (second Ctrl-C). */
   killSignal?: AbortSignal;
+  /** Send the probes of upcoming tasks in one script per host (default true; false: one exec per probe). */
+  batchProbes?: boolean;
 }
 
 /** How a run ended. */
@@ -107,6 +110,11 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         transport: transportOf,
         killSignal: options.killSignal,
       };
+      if (options.batchProbes !== false) {
+        // Handlers are not in play.tasks: they predict nothing.
+        const upcoming = (t: Task) => (play.tasks.includes(t) ? play.tasks.slice(play.tasks.indexOf(t) + 1).filter((u) => tagged(u, options)) : []);
+        env.probes = new ProbeBatcher(env, upcoming);
+      }
       const batches = splitBatches(hosts, play.serial);
       let aborted: string | undefined;
       for (const [i, batch] of batches.entries()) {

@@ -12,6 +12,7 @@ import { UnreachableError, type Transport } from '../transport/types.js';
 import type { HostResultEvent, HostStatus } from './events.js';
 import { executeModule } from './execute.js';
 import type { HostState } from './state.js';
+import type { ProbeBatcher } from './probes.js';
 
 /** What a task needs from the run around it. */
 export interface TaskEnv {
@@ -26,6 +27,8 @@ export interface TaskEnv {
   verbose: number;
   transport(state: HostState): Promise<Transport>;
   killSignal?: AbortSignal;
+  /** Sends the probes of upcoming tasks in one script per host (src/runner/probes.ts); absent: one exec per probe. */
+  probes?: ProbeBatcher;
 }
 
 /** The outcome of a task on a host, before it becomes an event. */
@@ -155,20 +158,9 @@ async function runOnce(task: Task, state: HostState, env: TaskEnv, vars: Record<
   const def = getModule(task.module);
   if (!def) throw new ProvisionError({ what: `unknown module "${task.module}"`, where, code: 'unknown-module' });
   const args = parseArgs(def, renderValue(task.args, vars, { ...where, path: `${task.path}.${task.module}` }), task, where);
-  const become = task.become ?? (env.play.become || state.host.connection.become || false);
-  const ctx: ModuleContext = {
-    host: state.host.name,
-    vars,
-    facts: state.facts,
-    check: task.checkMode ?? env.check,
-    diff: env.diff,
-    become: become ? { user: task.becomeUser ?? env.play.becomeUser ?? state.host.connection.becomeUser ?? 'root' } : false,
-    playbookDir: env.playbookDir,
-    templateDirs: env.templateDirs,
-    masker: env.masker,
-  };
+  const ctx = moduleContext(task, state, env, vars);
   if (task.noLog) maskArgs(args, env.masker);
-  const out = await executeModule(def, args, ctx, lazyTransport(state, env), env.killSignal);
+  const out = await executeModule(def, args, ctx, lazyTransport(state, env), env.killSignal, env.probes?.hooks(task, state));
   let changed = out.changed && !out.failed;
   let failed = out.failed;
   const result = { ...out.result };
@@ -193,8 +185,24 @@ async function runOnce(task: Task, state: HostState, env: TaskEnv, vars: Record<
   };
 }
 
+/** What a module sees of this task on this host (also used to predict its probe ahead of time). */
+export function moduleContext(task: Task, state: HostState, env: TaskEnv, vars: Record<string, unknown>): ModuleContext {
+  const become = task.become ?? (env.play.become || state.host.connection.become || false);
+  return {
+    host: state.host.name,
+    vars,
+    facts: state.facts,
+    check: task.checkMode ?? env.check,
+    diff: env.diff,
+    become: become ? { user: task.becomeUser ?? env.play.becomeUser ?? state.host.connection.becomeUser ?? 'root' } : false,
+    playbookDir: env.playbookDir,
+    templateDirs: env.templateDirs,
+    masker: env.masker,
+  };
+}
+
 /** Arguments are checked again after templating, against the module's schema, with the task's position. */
-function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: Where): unknown {
+export function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: Where): unknown {
   // The same friendly conversions as at load time (yes → true, "22" → 22), then the schema's own parse for defaults.
   const checked = checkModuleArgs(def, (rendered ?? {}) as Record<string, unknown>);
   const parsed = def.args.safeParse(checked.args);

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { ProvisionError } from '../errors.js';
 import { iniToInventory, listJsonToInventory, looksLikeIni } from '../inventory/convert.js';
-import { inventoryFromList, loadInventory, loadInventoryText } from '../inventory/load.js';
+import { inventoryFromList, loadInventory, loadInventoryFromString } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 
 const run = promisify(execFile);
@@ -24,8 +24,8 @@ export async function loadInventoryArg(arg: string | undefined): Promise<Invento
   } catch {
     return loadInventory(arg); // the loader words the read error
   }
-  if (looksLikeIni(text)) return loadInventoryText(`# converted from Ansible INI\n${stringify(iniToInventory(text, arg))}`, arg);
-  return loadInventoryText(text, arg);
+  if (looksLikeIni(text)) return loadInventoryFromString(`# converted from Ansible INI\n${stringify(iniToInventory(text, arg))}`, arg);
+  return loadInventoryFromString(text, arg);
 }
 
 function isExecutableScript(file: string): boolean {
@@ -59,5 +59,5 @@ async function loadDynamic(script: string): Promise<Inventory> {
   } catch (e) {
     throw new ProvisionError({ what: `dynamic inventory ${script} printed no valid JSON for --list`, got: (e as Error).message, code: 'inventory' });
   }
-  return loadInventoryText(`# printed by ${script} --list\n${stringify(listJsonToInventory(json, script))}`, script);
+  return loadInventoryFromString(`# printed by ${script} --list\n${stringify(listJsonToInventory(json, script))}`, script);
 }

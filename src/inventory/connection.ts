@@ -8,6 +8,7 @@ import { renderValue } from '../playbook/vars.js';
 import { zodProblems } from '../playbook/yaml-source.js';
 import { CONNECTION_ALIASES, connectionVarsSchema } from './schema.js';
 import type { Connection } from './types.js';
+import { parseJump, sshConfigFor, type SshConfigHost } from './ssh-config.js';
 
 /** Where each variable of a host was defined (for errors). */
 export type Origins = Map<string, SourcePos>;
@@ -61,12 +62,41 @@ export function connectionFor(name: string, vars: Record<string, unknown>, origi
   }
   const c = parsed.data;
   const type = c.connection ?? (name === 'localhost' ? 'local' : 'ssh');
+  // ~/.ssh/config (or ssh_config_file) fills in what the inventory leaves unset, as OpenSSH's config does for `ssh`.
+  let sc: SshConfigHost = {};
+  let jump: Connection | undefined;
+  if (type === 'ssh' && c.ssh_config_file !== 'none') {
+    try {
+      const file = c.ssh_config_file ? resolvePath(c.ssh_config_file, dir) : undefined;
+      sc = sshConfigFor(c.address ?? name, file, file !== undefined);
+      const jumpSpec = c.proxy_jump ?? sc.proxyJump;
+      if (jumpSpec && jumpSpec !== 'none') {
+        const j = parseJump(jumpSpec);
+        const jc = sshConfigFor(j.host, file, false);
+        jump = {
+          type: 'ssh',
+          address: jc.hostName ?? j.host,
+          port: j.port ?? jc.port ?? 22,
+          user: j.user ?? jc.user ?? c.user ?? sc.user ?? defaultUser(),
+          ...(jc.identityFile || c.private_key_file || sc.identityFile
+            ? { privateKeyFile: jc.identityFile ?? (c.private_key_file ? resolvePath(c.private_key_file, dir) : sc.identityFile) }
+            : {}),
+          ...(c.known_hosts_file !== undefined ? { knownHostsFile: resolvePath(c.known_hosts_file, dir) } : {}),
+          ...(c.connect_timeout !== undefined ? { connectTimeoutMs: Math.round(c.connect_timeout * 1000) } : {}),
+        };
+      }
+    } catch (e) {
+      problems.push({ ...(e as { problem: ProblemInfo }).problem, where: { host: name, path: 'ssh_config' } });
+      return undefined;
+    }
+  }
   return {
     type,
-    address: c.address ?? name,
-    port: c.port ?? 22,
-    user: c.user ?? defaultUser(),
-    ...(c.private_key_file !== undefined ? { privateKeyFile: resolvePath(c.private_key_file, dir) } : {}),
+    address: sc.hostName ?? c.address ?? name,
+    port: c.port ?? sc.port ?? 22,
+    user: c.user ?? sc.user ?? defaultUser(),
+    ...(jump ? { proxyJump: jump } : {}),
+    ...(c.private_key_file !== undefined ? { privateKeyFile: resolvePath(c.private_key_file, dir) } : sc.identityFile ? { privateKeyFile: sc.identityFile } : {}),
     ...(c.known_hosts_file !== undefined ? { knownHostsFile: resolvePath(c.known_hosts_file, dir) } : {}),
     ...(c.become !== undefined ? { become: c.become } : {}),
     ...(c.become_user !== undefined ? { becomeUser: c.become_user } : {}),

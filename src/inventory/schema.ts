@@ -37,6 +37,8 @@ export const connectionVarsSchema = z.object({
   become_user: z.string().min(1).optional(),
   connection: z.enum(['ssh', 'local']).optional(),
   connect_timeout: z.preprocess(numeric, z.number().positive()).optional(),
+  proxy_jump: z.string().min(1).optional(),
+  ssh_config_file: z.string().min(1).optional(),
 });
 
 /** Our connection key → the Ansible variables that mean the same (ours wins when both are set). */
@@ -50,4 +52,6 @@ export const CONNECTION_ALIASES: Record<keyof z.infer<typeof connectionVarsSchem
   become_user: ['ansible_become_user'],
   connection: ['ansible_connection'],
   connect_timeout: ['ansible_timeout'],
+  proxy_jump: [],
+  ssh_config_file: [],
 };

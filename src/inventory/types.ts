@@ -18,6 +18,8 @@ export interface Connection {
   becomeUser?: string;
   /** Connect timeout in ms (default 10000). */
   connectTimeoutMs?: number;
+  /** A jump host (ProxyJump) this host is reached through. */
+  proxyJump?: Connection;
 }
 
 /** One host with its merged variables (group vars all → parent → child, then host vars, then host_vars/ files). */

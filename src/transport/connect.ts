@@ -10,6 +10,8 @@ import { checkHostKey, preferredHostKeyAlgorithms, readKnownHosts, target, type 
 import { LocalTransport } from './local.js';
 import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
 import { UnreachableError, type Transport } from './types.js';
+import { throughJump } from './jump.js';
+import type { Duplex } from 'node:stream';
 
 /** How connect() behaves; every field is optional. */
 export interface ConnectOptions {
@@ -58,10 +60,14 @@ export async function connectSsh(host: { name: string; connection: Connection },
   const retries = options.retries ?? DEFAULT_RETRIES;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw fail(`connecting to ${where} was aborted`);
+    let release: (() => void) | undefined;
     try {
-      const ssh = await attemptOnce(host.name, c, auth, options);
-      return new SshTransport(host.name, where, ssh, options.maxChannels ?? DEFAULT_MAX_CHANNELS);
+      let sock: Socket | Duplex | undefined;
+      if (c.proxyJump) ({ stream: sock, release } = await throughJump(host.name, c, (jump) => connectSsh(jump, { ...options, retries: 0 })));
+      const ssh = await attemptOnce(host.name, c, auth, options, sock);
+      return new SshTransport(host.name, where, ssh, options.maxChannels ?? DEFAULT_MAX_CHANNELS, release);
     } catch (e) {
+      release?.();
       if (!(e instanceof AttemptFailed)) throw e;
       if (!e.transient || attempt >= retries) throw e.error;
       // Exponential backoff with jitter: many hosts refused at once (MaxStartups) should not return in step.
@@ -168,16 +174,16 @@ function seconds(ms: number): string {
 }
 
 /** One connection attempt: TCP, SSH handshake with host key check, login. */
-async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions): Promise<NodeSSH> {
+async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions, through?: Socket | Duplex): Promise<NodeSSH> {
   const timeoutMs = options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = target(c.address, c.port);
   const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
   const entries = (await Promise.all([knownHostsFile, ...extraFiles].map(readKnownHosts))).flat();
   const started = Date.now();
-  const sock = await openSocket(name, c, timeoutMs, options.signal);
+  const sock = through ?? (await openSocket(name, c, timeoutMs, options.signal));
   // Nagle + delayed ACK cost ~40 ms per command on a request/response protocol like exec.
-  sock.setNoDelay(true);
+  if ('setNoDelay' in sock) sock.setNoDelay(true);
   const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
 
   let refusal: HostKeyRefusal | undefined;

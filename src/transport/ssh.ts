@@ -81,6 +81,8 @@ export class SshTransport implements Transport {
     readonly target: string,
     private readonly ssh: NodeSSH,
     maxChannels = DEFAULT_MAX_CHANNELS,
+    /** Called once after close() (a jump host's connection is released here). */
+    private readonly onClose?: () => void,
   ) {
     this.#client = ssh.connection!;
     this.#slots = new Slots(maxChannels);
@@ -107,6 +109,13 @@ export class SshTransport implements Transport {
     return this.#execInSlot(command, options);
   }
 
+  /** A TCP stream to `host:port` opened from this host (how a jump host reaches the hosts behind it). */
+  forwardOut(host: string, port: number): Promise<import('node:stream').Duplex> {
+    return new Promise((resolve, reject) => {
+      this.#client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(err) : resolve(stream)));
+    });
+  }
+
   async close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       for (const r of this.#running) r.fail(new UnreachableError(this.name, `connection to ${this.target} closed while running a command`));
@@ -114,7 +123,7 @@ export class SshTransport implements Transport {
       this.#client.once('close', () => resolve());
       setTimeout(resolve, 1000).unref();
       this.ssh.dispose();
-    });
+    }).then(() => this.onClose?.());
     return this.#closing;
   }
 

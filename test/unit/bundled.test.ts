@@ -32,3 +32,16 @@ describe('the bundled playbooks and example inventory', () => {
     expect([ams.connection.port, ams.vars.ssh_port, ams.vars.bitcoin_version, ams.connection.become]).toEqual([2222, 2222, '29.1', true]);
   });
 });
+
+describe('the migration guide', () => {
+  it('shows a provision playbook that loads as written', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { loadPlaybookFromString } = await import('../../src/playbook/load.js');
+    const text = await readFile('docs/migrating-from-ansible.md', 'utf8');
+    const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBe(2);
+    const [, ours] = blocks;
+    const pb = await loadPlaybookFromString(ours, 'docs/migrating-from-ansible.md');
+    expect(pb.plays[0].tasks.map((t) => t.module)).toEqual(['apt', 'template', 'command']);
+  });
+});

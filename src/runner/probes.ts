@@ -110,17 +110,27 @@ export class ProbeBatcher {
   }
 }
 
+/** Options of predictProbes. */
+export interface PredictOptions {
+  /**
+   * Also simulate control-side modules that have a prepare step (bitcoin_rpcauth). Off in runs: a prepare may have
+   * effects on the control machine (creating a password file) that must not happen before the task's turn. The
+   * benchmark turns it on to list every probe of a playbook.
+   */
+  runPrepare?: boolean;
+}
+
 /**
  * The wrapped probe scripts that `tasks` would send on this host if they ran now, in order. set_fact (and any
  * module with neither probe nor prepare) is simulated, so later tasks see its variables. A task whose `when`,
  * loop or arguments cannot be decided yet (a registered result, a template variable set later) is left out.
  */
-export async function predictProbes(tasks: Task[], state: HostState, env: TaskEnv): Promise<ShellText[]> {
+export async function predictProbes(tasks: Task[], state: HostState, env: TaskEnv, options: PredictOptions = {}): Promise<ShellText[]> {
   const view: HostState = { ...state, setFacts: { ...state.setFacts } };
   const out: ShellText[] = [];
   for (const task of tasks) {
     const def = getModule(task.module);
-    if (!def || (!def.probe && def.prepare)) continue;
+    if (!def || (!def.probe && def.prepare && !options.runPrepare)) continue;
     const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, host: state.host.name, task: task.name };
     try {
       const vars = varsFor(task, view, env, {});
@@ -132,7 +142,8 @@ export async function predictProbes(tasks: Task[], state: HostState, env: TaskEn
         const args = parseArgs(def, renderValue(task.args, itemVars, where), task, where);
         const ctx = moduleContext(task, view, env, itemVars);
         if (!def.probe) {
-          Object.assign(view.setFacts, def.plan(args, undefined, ctx).facts ?? {});
+          const input = def.prepare ? await def.prepare(args, ctx) : args;
+          Object.assign(view.setFacts, def.plan(input, undefined, ctx).facts ?? {});
           continue;
         }
         const input = def.prepare ? await def.prepare(args, ctx) : args;

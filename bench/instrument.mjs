@@ -1,0 +1,19 @@
+// Preloaded into the provision CLI by the benchmark (node --import ./bench/instrument.mjs dist/cli/main.js ...):
+// records when the first connection starts (ms since the process started: parse, validate and plan come before it)
+// and the process's peak resident memory, into the JSON file named by BENCH_STATS_FILE. Changes nothing else.
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+const file = process.env.BENCH_STATS_FILE;
+if (file) {
+  let firstConnectMs;
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function (...args) {
+    firstConnectMs ??= performance.now();
+    return connect.apply(this, args);
+  };
+  process.on('exit', () => {
+    writeFileSync(file, JSON.stringify({ firstConnectMs, maxRssKb: process.resourceUsage().maxRSS }));
+  });
+}

@@ -1,8 +1,9 @@
 // Ansible's YAML inventory (all / children / hosts / vars) plus group_vars/ and host_vars/ next to it, and the
 // `-i a,b,c` host list.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
+import { readSourceFile } from '../playbook/yaml-checks.js';
 import type { SourcePos } from '../playbook/types.js';
 import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
@@ -31,18 +32,14 @@ const emptyLayer = (): Layer => ({ vars: {}, origins: new Map() });
  * Throws ProvisionErrors listing every problem (file:line:col), e.g. group cycles and bad ports.
  */
 export async function loadInventory(file: string): Promise<Inventory> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ProvisionError({ what: code === 'ENOENT' ? `inventory not found: ${file}` : `cannot read inventory ${file}: ${(e as Error).message}`, code: 'read' });
-  }
-  return loadInventoryText(text, file);
+  return loadInventoryFromString(await readSourceFile(file, 'inventory'), file);
 }
 
-/** Like loadInventory, for YAML text already in memory; `file` names it in errors and anchors group_vars/. */
-export async function loadInventoryText(text: string, file: string): Promise<Inventory> {
+/** The earlier name of loadInventoryFromString. */
+export const loadInventoryText = (text: string, file: string): Promise<Inventory> => loadInventoryFromString(text, file);
+
+/** Like loadInventory, for text already in memory; `file` names it in errors and anchors group_vars/ and host_vars/. */
+export async function loadInventoryFromString(text: string, file: string): Promise<Inventory> {
   const dir = path.dirname(path.resolve(file));
   // group_vars/ files are named in errors the way the inventory was (relative stays relative).
   const shownDir = path.dirname(file);
@@ -53,7 +50,19 @@ export async function loadInventoryText(text: string, file: string): Promise<Inv
     throw new ProvisionError({ what: 'INI inventories are not supported', where: { file, line: 1, col: 1 }, expected: 'a YAML inventory (all: { hosts: ..., children: ... })', fix: 'convert it: ansible-inventory -i FILE --list --yaml', code: 'inventory' });
   }
   if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);
-  const raw = parsed.value ?? {};
+  const raw = parsed.value;
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ProvisionErrors([
+      {
+        what: raw === null || raw === undefined ? 'the inventory is empty' : 'an inventory must be a mapping of groups',
+        where: posOf(parsed.source, []),
+        expected: 'all: { hosts: { web1: ... }, children: { ... } }',
+        got: describeValue(raw),
+        ...(Array.isArray(raw) ? { fix: 'put the hosts under all: hosts: (a mapping of host names)' } : {}),
+        code: 'inventory',
+      },
+    ]);
+  }
   const checked = inventorySchema.safeParse(raw);
   if (!checked.success) {
     throw new ProvisionErrors(sortProblems(zodProblems(checked.error.issues, { source: parsed.source, yamlPrefix: [], displayPrefix: '', data: raw, schema: inventorySchema }), file));
@@ -150,7 +159,8 @@ function checkCycles(groups: Map<string, GroupAcc>, file: string, problems: Prob
     const g = groups.get(name)!;
     for (const child of g.children) {
       if (state.get(child) === 'visiting') {
-        const cycle = [...trail.slice(trail.indexOf(child)), name, child];
+        const path = [...trail, name];
+        const cycle = [...path.slice(path.indexOf(child)), child];
         problems.push({ what: `group cycle: ${cycle.join(' → ')}`, where: { file, ...g.childPos.get(child) }, fix: `remove "${child}" from the children of "${name}"`, code: 'inventory-cycle' });
       } else if (!state.has(child)) visit(child, [...trail, name]);
     }

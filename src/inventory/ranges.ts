@@ -1,7 +1,16 @@
 // Ansible's host ranges in inventory names: `web[01:03]` → web01, web02, web03; `db-[a:c]`; `[0:10:5]` steps.
 
-/** The host names a pattern stands for, or an error message when its range is malformed. */
+/** The most hosts one pattern may stand for: a typo like web[1:100000000] must not exhaust memory. */
+export const MAX_RANGE_HOSTS = 10_000;
+
+/** The host names a pattern stands for, or an error message when its range is malformed or too large. */
 export function expandHostRange(pattern: string): string[] | string {
+  const out = expand(pattern);
+  if (typeof out === 'string') return out;
+  return out.length > MAX_RANGE_HOSTS ? `host range "${pattern}" stands for more than ${MAX_RANGE_HOSTS} hosts` : out;
+}
+
+function expand(pattern: string, budget = MAX_RANGE_HOSTS + 1): string[] | string {
   const m = /\[([0-9A-Za-z]+):([0-9A-Za-z]+)(?::(\d+))?\]/.exec(pattern);
   if (!m) return [pattern];
   const [whole, from, to, stepText] = m;
@@ -14,6 +23,7 @@ export function expandHostRange(pattern: string): string[] | string {
     const a = Number(from);
     const b = Number(to);
     if (a > b) return `bad host range "${whole}": ${from} is after ${to}`;
+    if ((b - a) / step + 1 > budget) return `host range "${pattern}" stands for more than ${MAX_RANGE_HOSTS} hosts`;
     // A leading zero fixes the width (01..10), as in Ansible.
     const width = from.startsWith('0') && from.length > 1 ? from.length : 0;
     items = [];
@@ -29,7 +39,7 @@ export function expandHostRange(pattern: string): string[] | string {
   }
   const out: string[] = [];
   for (const item of items) {
-    const rest = expandHostRange(head + item + tail);
+    const rest = expand(head + item + tail, Math.floor(budget / items.length));
     if (typeof rest === 'string') return rest;
     out.push(...rest);
   }

@@ -2,6 +2,7 @@
 // `web:&prod` (intersection), `web:!web3` (exclusion), `web[0]`, `web[1:3]` (slices, end included).
 import { ProvisionError } from '../errors.js';
 import { closest } from '../playbook/suggest.js';
+import type { Play } from '../playbook/types.js';
 import type { Inventory } from './types.js';
 
 /**
@@ -19,6 +20,17 @@ export function selectHosts(inv: Inventory, pattern: string, limit?: string): st
     chosen = new Set([...chosen].filter((h) => limited.has(h)));
   }
   return [...inv.hosts.keys()].filter((h) => chosen.has(h));
+}
+
+/** selectHosts for a play: a pattern that matches nothing is reported at the play's `hosts:` (file:line:col). */
+export function selectPlayHosts(inv: Inventory, play: Pick<Play, 'hosts' | 'hostsPos' | 'pos' | 'path'>, limit?: string): string[] {
+  try {
+    return selectHosts(inv, play.hosts, limit);
+  } catch (e) {
+    if (!(e instanceof ProvisionError) || e.problem.where?.path !== 'hosts') throw e;
+    const { file, line, col } = play.hostsPos ?? play.pos;
+    throw new ProvisionError({ ...e.problem, where: { file, line, col, path: `${play.path}.hosts` } });
+  }
 }
 
 function evaluate(inv: Inventory, pattern: string, label: string): Set<string> {

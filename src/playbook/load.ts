@@ -1,6 +1,5 @@
 // Playbook file → validated Playbook. The whole file (and its vars_files) is checked before anything runs, and
 // every problem is reported at once, each at its file:line:col.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
 import { isTemplated } from '../template/render.js';
@@ -10,18 +9,12 @@ import { loadLocalModules } from '../modules/local.js';
 import { didYouMean } from './suggest.js';
 import { parseTask } from './task.js';
 import type { Play, Playbook, Task } from './types.js';
+import { readSourceFile } from './yaml-checks.js';
 import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
 export async function loadPlaybook(file: string, importing: string[] = []): Promise<Playbook> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ProvisionError({ what: code === 'ENOENT' ? `playbook not found: ${file}` : `cannot read playbook ${file}: ${(e as Error).message}`, code: 'read' });
-  }
-  return loadPlaybookFromString(text, file, importing);
+  return loadPlaybookFromString(await readSourceFile(file, 'playbook'), file, importing);
 }
 
 /** Like loadPlaybook, for text already in memory; `file` names it in errors and anchors relative vars_files. */
@@ -69,7 +62,7 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: 
   const before = problems.length;
   const play: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(raw)) {
-    if (UNSUPPORTED_KEYS[key]) problems.push({ what: `"${key}" is not supported`, where: at([key], true), fix: UNSUPPORTED_KEYS[key], code: 'unsupported' });
+    if (Object.hasOwn(UNSUPPORTED_KEYS, key)) problems.push({ what: `"${key}" is not supported`, where: at([key], true), fix: UNSUPPORTED_KEYS[key], code: 'unsupported' });
     else play[key] = v;
   }
   const parsed = playSchema.safeParse(play);
@@ -92,6 +85,7 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: 
   return {
     name: p.name ?? hosts,
     hosts,
+    hostsPos: posOf(source, [i, 'hosts']),
     defaults: p.defaults ?? {},
     vars: p.vars ?? {},
     varsFromFiles,

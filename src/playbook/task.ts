@@ -2,6 +2,7 @@
 import type { ProblemInfo } from '../errors.js';
 import { getModule, moduleNames } from '../modules/registry.js';
 import { isTemplated } from '../template/render.js';
+import { stringProblems, stringsIn, type TaskString } from './arg-checks.js';
 import { conditionSyntaxError } from './expr.js';
 import { checkModuleArgs, readModuleArgs, resolveModuleName } from './module-args.js';
 import { HANDLER_KEYS, TASK_KEYS, UNSUPPORTED_KEYS, handlerKeysSchema, taskKeysSchema, type RawTaskKeys } from './schema.js';
@@ -35,7 +36,7 @@ export function parseTask(raw: unknown, loc: TaskLocation, problems: ProblemInfo
   const before = problems.length;
   for (const key of Object.keys(task)) {
     if (commonKeys.includes(key)) common[key] = task[key];
-    else if (UNSUPPORTED_KEYS[key]) problems.push({ what: `"${key}" is not supported`, where: at([key], true), fix: UNSUPPORTED_KEYS[key], code: 'unsupported' });
+    else if (Object.hasOwn(UNSUPPORTED_KEYS, key)) problems.push({ what: `"${key}" is not supported`, where: at([key], true), fix: UNSUPPORTED_KEYS[key], code: 'unsupported' });
     else {
       const name = resolveModuleName(key);
       if (name) modules.push({ key, name });
@@ -103,7 +104,9 @@ export function parseTask(raw: unknown, loc: TaskLocation, problems: ProblemInfo
   const fromArgsKey = keys.args ?? {};
   const checked = checkModuleArgs(def, { ...fromArgsKey, ...shape.args }, { skipTemplated: true });
   if (checked.issues.length > 0) {
-    for (const issue of checked.issues) {
+    // An unknown key is usually a misspelt known one; the refinements that then miss it only repeat the problem.
+    const unknownKey = checked.issues.some((i) => i.code === 'unrecognized_keys');
+    for (const issue of checked.issues.filter((i) => !(unknownKey && i.code === 'custom'))) {
       const first = issue.path[0];
       // Arguments given under `args:` are found there in the YAML.
       const yamlKey = typeof first === 'string' && first in fromArgsKey && !(first in shape.args) ? 'args' : moduleKey;
@@ -113,6 +116,14 @@ export function parseTask(raw: unknown, loc: TaskLocation, problems: ProblemInfo
     }
     return undefined;
   }
+  const strings: TaskString[] = [];
+  for (const [k, v] of Object.entries(checked.args)) {
+    const yamlPath: PathSeg[] = typeof task[moduleKey] === 'string' ? [moduleKey] : k in fromArgsKey && !(k in shape.args) ? ['args', k] : [moduleKey, k];
+    stringsIn(v, yamlPath, [module, k], strings);
+  }
+  for (const key of ['loop', 'with_items'] as const) if (typeof task[key] === 'string') strings.push({ yamlPath: [key], display: [key], text: task[key] as string });
+  if (keys.loop_control?.label !== undefined) strings.push({ yamlPath: ['loop_control', 'label'], display: ['loop_control', 'label'], text: keys.loop_control.label });
+  problems.push(...stringProblems(module, strings, (s) => ({ ...posOf(loc.source, [...loc.yamlPath, ...s.yamlPath]), path: joinPath(loc.display, s.display) })));
   if (problems.length > before) return undefined;
 
   let loop = keys.loop;

@@ -51,6 +51,8 @@ export interface Play {
   name: string;
   /** Host pattern. */
   hosts: string;
+  /** Where the host pattern is written (for "matches nothing" errors); the play's position when absent. */
+  hostsPos?: SourcePos;
   /** Defaults: the lowest precedence of all, below the inventory (like an Ansible role's defaults/). */
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;

@@ -5,7 +5,8 @@ import { ProvisionError, ProvisionErrors, type Where } from '../errors.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { isTemplated, render } from '../template/render.js';
 import type { Play } from './types.js';
-import { describeValue, posOf, readYaml, parseYaml } from './yaml-source.js';
+import { describeValue, posOf, parseYaml } from './yaml-source.js';
+import { readSourceFile } from './yaml-checks.js';
 import { parseKeyValues } from './module-args.js';
 
 /** The layers a task's variables come from. */
@@ -196,7 +197,9 @@ export async function parseExtraVars(args: string[], cwd: string): Promise<Recor
     const text = arg.trim();
     if (text.startsWith('@')) {
       const file = path.resolve(cwd, text.slice(1));
-      const parsed = await readYaml(file, 'extra vars file', { path: `-e ${arg}` });
+      // Named in errors relative to where provision runs (as it was written, when cwd is that folder).
+      const shown = path.isAbsolute(text.slice(1)) ? text.slice(1) : path.relative(process.cwd(), file) || file;
+      const parsed = parseYaml(await readSourceFile(shown, 'extra vars file', { path: `-e ${arg}` }), shown);
       if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);
       Object.assign(out, mapping(parsed.value, { ...posOf(parsed.source, []) }, arg));
     } else if (text.startsWith('{')) {

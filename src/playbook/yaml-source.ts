@@ -1,11 +1,11 @@
 // YAML with source positions: parse (YAML 1.2 core schema, unique keys, bounded aliases) and map a path or a zod
 // issue back to file:line:col of the node that caused it.
-import { readFile } from 'node:fs/promises';
 import { Document, LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { z } from 'zod';
-import { ProvisionError, type ProblemInfo } from '../errors.js';
+import type { ProblemInfo } from '../errors.js';
 import type { SourcePos } from './types.js';
 import { didYouMean } from './suggest.js';
+import { readSourceFile, structureProblems, syntaxProblems, textProblem } from './yaml-checks.js';
 
 /** A parsed YAML file that can still answer "where is this node?". */
 export interface YamlSource {
@@ -35,28 +35,26 @@ const MAX_ALIAS_COUNT = 100;
  * - Merge keys (`<<: *defaults`) work, as in Ansible.
  * - Duplicate keys are an error (YAML says so; PyYAML silently keeps the last one).
  * - Unknown tags such as `!vault` are errors: provision has no vault.
+ * - Files over MAX_YAML_BYTES, binary data and control characters are refused before parsing.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true, version: '1.2', schema: 'core' });
+  const bad = textProblem(text, file);
+  // Parsing a huge or binary text costs seconds and says nothing useful: stop at the one problem.
+  const doc = parseDocument(bad ? '' : text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true, version: '1.2', schema: 'core' });
   const source: YamlSource = { file, doc, lineCounter };
-  const problems: ProblemInfo[] = [];
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const pos = e.linePos?.[0];
-    const problem: ProblemInfo = {
-      what: yamlMessage(e.message, e.code),
-      where: { file, ...(pos ? { line: pos.line, col: pos.col } : {}) },
-      code: 'yaml',
-    };
-    if (e.code === 'DUPLICATE_KEY') problem.fix = 'remove or rename one of the two keys';
-    if (e.code === 'TAG_RESOLVE_FAILED') problem.fix = 'remove the tag (provision supports no custom tags, and no Ansible Vault)';
-    problems.push(problem);
-  }
+  if (bad) return { source, value: undefined, problems: [bad] };
+  const pos = (offset: number) => linePos(source, offset);
+  let problems = syntaxProblems([...doc.errors, ...doc.warnings], text, file, doc, pos);
+  if (problems.length === 0) problems = structureProblems(doc, file, pos);
   if (problems.length > 0) return { source, value: undefined, problems };
   try {
     return { source, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems };
   } catch (e) {
-    if (!(e instanceof ReferenceError)) throw e;
+    if (!(e instanceof ReferenceError) || !/alias count/.test(e.message)) {
+      // Checked above; should the parser still refuse the data, say so instead of crashing.
+      return { source, value: undefined, problems: [{ what: `cannot read this YAML: ${(e as Error).message}`, where: { file, line: 1, col: 1 }, code: 'yaml' }] };
+    }
     let where: ProblemInfo['where'] = { file };
     visit(doc, {
       Alias(_key, node) {
@@ -72,27 +70,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
 }
 
-/** Reads and parses a YAML file; an unreadable file is a ProvisionError saying which file and why. */
+/** Reads and parses a YAML file; an unreadable, huge or binary file is a ProvisionError saying which file and why. */
 export async function readYaml(file: string, what: string, from?: ProblemInfo['where']): Promise<ParsedYaml> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ProvisionError({
-      what: code === 'ENOENT' ? `${what} not found: ${file}` : `cannot read ${what} ${file}: ${(e as Error).message}`,
-      where: from,
-      code: 'read',
-    });
-  }
-  return parseYaml(text, file);
-}
-
-// yaml's pretty messages end with " at line 2, column 1:" and a code frame; the position is reported separately.
-function yamlMessage(message: string, code: string): string {
-  const head = message.split(/ at line \d+, column \d+/)[0].trim();
-  if (code === 'DUPLICATE_KEY') return 'duplicate key';
-  return head.charAt(0).toLowerCase() + head.slice(1);
+  return parseYaml(await readSourceFile(file, what, from), file);
 }
 
 /** 1-based line and column of a character offset. */
@@ -216,7 +196,10 @@ function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[
   switch (issue.code) {
     case 'invalid_type': {
       if (value === undefined) {
-        return [{ what: `missing required key "${String(last)}"`, where: at(path), expected: expectedPhrase(issue.expected), code: 'schema' }];
+        const problem: ProblemInfo = { what: `missing required key "${String(last)}"`, where: at(path), expected: expectedPhrase(issue.expected), code: 'schema' };
+        // A schema's own words for a required argument (get_url's checksum) say more than "a string".
+        if (customMessage(issue.message)) problem.fix = issue.message;
+        return [problem];
       }
       const problem: ProblemInfo = { what: 'wrong type', where: at(path), expected: expectedPhrase(issue.expected), got: describeValue(value), code: 'schema' };
       // YAML reads `mode: 0644` as the number 644: the classic Ansible surprise.
@@ -261,13 +244,22 @@ function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[
       else expected = `a number ${small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<'} ${bound}`;
       return [{ what: small ? 'too small' : 'too big', where: at(path), expected, got: describeValue(value), code: 'schema' }];
     }
-    case 'invalid_format':
-      return [{ what: 'invalid format', where: at(path), expected: issue.pattern ? `a string matching ${issue.pattern}` : `a ${issue.format}`, got: describeValue(value), code: 'schema' }];
+    case 'invalid_format': {
+      // A schema that describes its pattern in words says it better than the regular expression.
+      const expected = customMessage(issue.message) ? issue.message : issue.pattern ? `a string matching ${issue.pattern}` : `a ${issue.format}`;
+      return [{ what: 'invalid format', where: at(path), expected, got: describeValue(value), code: 'schema' }];
+    }
     case 'invalid_union':
       return unionProblems(issue, ctx, path, value, at);
     default:
       return [{ what: issue.message, where: at(path), got: value === undefined ? undefined : describeValue(value), code: 'schema' }];
   }
+}
+
+// zod's own messages start "Invalid ..." ("Invalid input: expected string", "Invalid string: must match pattern");
+// anything else was written by a schema for its users.
+function customMessage(message: string): boolean {
+  return message !== '' && !/^Invalid /.test(message);
 }
 
 // A union fails as a whole; when one branch got the type right, its inner issues say more than "invalid input".

@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/types.js';
-import { selectHosts } from '../inventory/select.js';
+import { selectPlayHosts } from '../inventory/select.js';
 import type { Play, Playbook, Task } from '../playbook/types.js';
 import { Masker } from '../shell/secret.js';
 import { connect } from '../transport/connect.js';
@@ -87,11 +87,14 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const stopped = () => options.stopSignal?.aborted === true;
   let startAt = options.startAtTask;
 
+  // Every play's host pattern is checked before anything connects: a typo in the last play must not surface after
+  // the first one has changed hosts.
+  const selected = new Map(options.playbook.plays.map((play) => [play, selectPlayHosts(options.inventory, play, options.limit)]));
   emit({ type: 'run.start', playbook: options.playbook.file, check: !!options.check, diff: !!options.diff, forks });
   try {
     for (const play of options.playbook.plays) {
       if (stopped()) break;
-      const hosts = selectHosts(options.inventory, play.hosts, options.limit).filter((h: string) => {
+      const hosts = selected.get(play)!.filter((h: string) => {
         if (options.shard && !inShard(h, options.shard)) return false;
         const s = states.get(h);
         return !s || isActive(s);

@@ -1,4 +1,5 @@
 // One task on one host: when → loop → render arguments → re-validate → module → changed_when/failed_when → until.
+import { isAbsolute, relative } from 'node:path';
 import { ProvisionError, formatProblem, isUserError, type Where } from '../errors.js';
 import type { ModuleContext, ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
@@ -7,6 +8,7 @@ import type { Play, Task } from '../playbook/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { checkModuleArgs } from '../playbook/module-args.js';
 import { buildVars, renderValue } from '../playbook/vars.js';
+import { describeValue, joinPath, zodProblems } from '../playbook/yaml-source.js';
 import type { Masker } from '../shell/secret.js';
 import { UnreachableError, type Transport } from '../transport/types.js';
 import type { HostResultEvent, HostStatus } from './events.js';
@@ -83,7 +85,13 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
     }
     const items = renderValue(task.loop, vars, { ...where, path: `${task.path}.loop` });
     if (!Array.isArray(items)) {
-      throw new ProvisionError({ what: 'loop must be a list', where: { ...where, path: `${task.path}.loop` }, got: typeof items, code: 'loop' });
+      throw new ProvisionError({
+        what: 'loop must be a list',
+        where: { ...where, path: `${task.path}.loop` },
+        got: describeValue(items),
+        fix: 'give loop a list, or a variable that holds one',
+        code: 'loop',
+      });
     }
     const outcomes: Outcome[] = [];
     const itemEvents: NonNullable<HostResultEvent['items']> = [];
@@ -116,11 +124,24 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
   } catch (e) {
     if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message + (e.fix ? `\n  fix: ${e.fix}` : ''), result: { unreachable: true } });
     if (isUserError(e)) {
-      const o: Outcome = { status: 'failed', msg: e instanceof ProvisionError ? formatProblem({ ...e.problem, where: undefined }) : e.message, result: { failed: true, changed: false } };
+      const o: Outcome = { status: 'failed', msg: e instanceof ProvisionError ? failureText(e, task) : `${task.pos.file}:${task.pos.line}:${task.pos.col}: ${e.message}`, result: { failed: true, changed: false } };
       return finish(o, undefined, task.ignoreErrors);
     }
     throw e;
   }
+}
+
+/**
+ * A user error of a task as one message starting at the task's file:line:col (host and task name are already on
+ * the result line); a position in another file (a template's) follows it, so both are known.
+ */
+function failureText(e: ProvisionError, task: Task): string {
+  const at = `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
+  const w = e.problem.where;
+  // A template's absolute path reads better relative to where provision runs, as the playbook's own path does.
+  const file = w?.file && isAbsolute(w.file) && !relative(process.cwd(), w.file).startsWith('..') ? relative(process.cwd(), w.file) : w?.file;
+  const inner = file && w?.line !== undefined && file !== task.pos.file ? `${file}:${w.line}${w.col !== undefined ? `:${w.col}` : ''}` : undefined;
+  return [at, inner, w?.path, formatProblem({ ...e.problem, where: undefined })].filter(Boolean).join(': ');
 }
 
 /** Variables for this task on this host, by the documented precedence. */
@@ -207,12 +228,13 @@ export function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: 
   const checked = checkModuleArgs(def, (rendered ?? {}) as Record<string, unknown>);
   const parsed = def.args.safeParse(checked.args);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = [task.module, ...issue.path.map(String)].join('.');
+  // The first problem, in the loader's words (expected, got), marked as found after templating.
+  const [problem] = zodProblems([parsed.error.issues[0]], { yamlPrefix: [], displayPrefix: joinPath(task.path, [task.module]), data: checked.args, schema: def.args });
   throw new ProvisionError({
-    what: `invalid argument ${path} after templating: ${issue.message}`,
-    where: { ...where, path: `${task.path}.${path}` },
-    fix: 'check the variables used in this argument (run with -e to override one)',
+    ...problem,
+    what: `${problem.what} (after templating)`,
+    where: { ...where, path: problem.where?.path },
+    fix: problem.fix ?? 'check the variables used in this argument (run with -e to override one)',
     code: 'args',
   });
 }

@@ -54,6 +54,29 @@ export function render(source: string, vars: Record<string, unknown>, where: Whe
   }
 }
 
+/**
+ * The syntax problem of a template source (a parse error, an unknown helper, a partial), or undefined when it
+ * compiles; checked at load time, so a broken `{{` is reported before anything connects. Missing variables are
+ * only known when rendering.
+ */
+export function templateSyntaxError(source: string, where: Where = {}): ProvisionError | undefined {
+  let ast: hbs.AST.Program;
+  try {
+    hb.precompile(source, { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true });
+    ast = hb.parse(source);
+  } catch (e) {
+    return templateError(e, source, where);
+  }
+  let partial = false;
+  const finder = new Handlebars.Visitor();
+  finder.PartialStatement = finder.PartialBlockStatement = () => {
+    partial = true;
+  };
+  finder.accept(ast);
+  if (!partial) return undefined;
+  return new ProvisionError({ what: 'template partials ({{> name}}) are not supported', where, fix: 'write the text into the template itself', code: 'template-syntax' });
+}
+
 function templateError(e: unknown, source: string, where: Where): ProvisionError {
   // A variable whose own value failed to render (see buildVars) already says what is missing; say where it was used.
   if (e instanceof ProvisionError) return new ProvisionError({ ...e.problem, where: { ...e.problem.where, ...where } });
@@ -77,7 +100,8 @@ function templateError(e: unknown, source: string, where: Where): ProvisionError
       what: 'template syntax error',
       where: { ...where, ...(where.line === undefined && where.file ? { line: Number(parse[1]) } : {}) },
       got: parse[2].split('\n')[0].trim(),
-      expected: parse[3] || undefined,
+      // The parser's list of token names ("'CLOSE_RAW_BLOCK', 'CLOSE', ...") means nothing to a template author.
+      expected: /got 'EOF'$/m.test(message) ? 'the rest of the template: a closing }} or {{/block}}' : undefined,
       // Jinja habits (`{{ x | default('y') }}`) are the usual cause; Handlebars spells filters as helpers.
       fix: /\{\{[^}]*\|/.test(source)
         ? 'Jinja filters (|) do not exist here: use helpers, e.g. {{default x "y"}}, {{join list ","}}'

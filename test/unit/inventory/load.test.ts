@@ -109,7 +109,7 @@ describe('loadInventory reports problems at file:line:col', () => {
     ]);
   });
   it('broken YAML', async () => {
-    expect(await bad('broken.yml')).toEqual([`${F}/bad/broken.yml:3:10: all mapping items must start at the same column`]);
+    expect(await bad('broken.yml')).toEqual([`${F}/bad/broken.yml:3:10: all mapping items must start at the same column\n  fix: line it up with the items above it (spaces only)`]);
   });
   it('a malformed host range', async () => {
     expect(await bad('bad-range.yml')).toEqual([`${F}/bad/bad-range.yml:3:5: all.hosts.web[3:1]: bad host range "[3:1]": 3 is after 1`]);

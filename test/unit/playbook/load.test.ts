@@ -14,6 +14,7 @@ describe('loadPlaybook on a good playbook', () => {
     expect({ ...web, tasks: undefined, handlers: undefined }).toEqual({
       name: 'Web servers',
       hosts: 'web:&prod',
+      hostsPos: { file: `${F}/site.yml`, line: 3, col: 10 },
       defaults: {},
       vars: { packages: ['nginx', 'curl'], greeting: 'hello' },
       varsFromFiles: { listen_port: 80, motd: 'from override' },
@@ -128,7 +129,9 @@ describe('loadPlaybook reports every problem of a file at once', () => {
   });
 
   it('reports broken YAML at its line and column', async () => {
-    expect(await problemsOf(loadPlaybook(`${F}/broken.yml`))).toEqual([`${F}/broken.yml:5:1: sequence item without - indicator`]);
+    expect(await problemsOf(loadPlaybook(`${F}/broken.yml`))).toEqual([
+      `${F}/broken.yml:5:6: wrong indentation: YAML expected a "- " list item here\n  fix: indent this line like the keys of the item above it (spaces only), or start it with "- "`,
+    ]);
   });
 
   it('rejects duplicate keys (PyYAML would silently keep the last)', async () => {
@@ -245,7 +248,7 @@ describe('loadPlaybookFromString', () => {
 
   it('rejects a bad register name and a loop that is neither a list nor a template', async () => {
     expect(await problemsOf(load('- hosts: all\n  tasks:\n    - ping:\n      register: my-result\n      loop: packages\n'))).toEqual([
-      'pb.yml:4:17: plays[0].tasks[0].register: invalid format\n  expected: a string matching /^[A-Za-z_][A-Za-z0-9_]*$/\n  got: a string ("my-result")',
+      'pb.yml:4:17: plays[0].tasks[0].register: invalid format\n  expected: a name of letters, digits and _, not starting with a digit\n  got: a string ("my-result")',
       'pb.yml:5:13: plays[0].tasks[0].loop: "loop" must be a list or a template giving one\n  expected: a list, or "{{ some_list }}"\n  got: a string ("packages")',
     ]);
   });

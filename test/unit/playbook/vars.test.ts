@@ -140,9 +140,9 @@ describe('parseExtraVars', () => {
     await expect(parseExtraVars(['just words'], cwd)).rejects.toThrow(
       '-e just words: cannot read extra vars\n  expected: key=value pairs, {"json": "object"}, or @file.yml\n  got: "just words"',
     );
-    await expect(parseExtraVars(['@nope.yml'], cwd)).rejects.toThrow(`-e @nope.yml: extra vars file not found: ${process.cwd()}/test/fixtures/playbooks/nope.yml`);
+    await expect(parseExtraVars(['@nope.yml'], cwd)).rejects.toThrow(`-e @nope.yml: extra vars file not found: test/fixtures/playbooks/nope.yml`);
     await expect(parseExtraVars(['@extra-vars-list.yml'], cwd)).rejects.toThrow(
-      `${process.cwd()}/test/fixtures/playbooks/extra-vars-list.yml:1:1: extra vars must be a mapping\n  expected: name: value pairs\n  got: a list\n  fix: check -e @extra-vars-list.yml`,
+      `test/fixtures/playbooks/extra-vars-list.yml:1:1: extra vars must be a mapping\n  expected: name: value pairs\n  got: a list\n  fix: check -e @extra-vars-list.yml`,
     );
     await expect(parseExtraVars(['{"broken": '], cwd)).rejects.toThrow(/^-e \{"broken": : /);
   });

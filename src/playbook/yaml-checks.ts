@@ -1,0 +1,224 @@
+// What the YAML parser lets through or words for its own authors: files too big or not text, syntax errors said
+// in a playbook author's words (one per file: the first one confuses the parser about everything after it),
+// aliases that are undefined or contain themselves, keys that cannot be object keys, merges of non-mappings.
+import { readFile, stat } from 'node:fs/promises';
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type YAMLError } from 'yaml';
+import { ProvisionError, type ProblemInfo, type Where } from '../errors.js';
+
+/** The largest YAML file provision reads: parsing takes ~0.7 s and ~50 MB of memory per MB of YAML. */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+
+const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+
+function tooLarge(file: string, bytes: number): ProblemInfo {
+  return {
+    what: `file too large: ${mb(bytes)} (provision reads YAML files up to ${mb(MAX_YAML_BYTES)})`,
+    where: { file, line: 1, col: 1 },
+    fix: 'split it (vars_files, group_vars/ and host_vars/ files), or keep bulk data in a file a task copies',
+    code: 'too-large',
+  };
+}
+
+/** 1-based line and column of a character offset in `text`. */
+function textPos(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+function invalidUtf8At(buf: Buffer): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i];
+    const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= buf.length) return i;
+    for (let k = 1; k <= n; k++) if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    // Overlong three-byte forms, UTF-16 surrogates, and code points above U+10FFFF.
+    if ((b === 0xe0 && buf[i + 1] < 0xa0) || (b === 0xed && buf[i + 1] > 0x9f) || (b === 0xf0 && buf[i + 1] < 0x90) || (b === 0xf4 && buf[i + 1] > 0x8f)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/**
+ * Reads a YAML file as text. Refused with a ProvisionError at file:line:col: a missing or unreadable file, one
+ * larger than MAX_YAML_BYTES, binary data (a NUL byte), and bytes that are not UTF-8.
+ */
+export async function readSourceFile(file: string, what: string, from?: Where): Promise<string> {
+  let buf: Buffer;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    if (info.size > MAX_YAML_BYTES) throw new ProvisionError(tooLarge(file, info.size));
+    buf = await readFile(file);
+  } catch (e) {
+    if (e instanceof ProvisionError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProvisionError({
+      what: code === 'ENOENT' ? `${what} not found: ${file}` : `cannot read ${what} ${file}: ${code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
+      where: from,
+      code: 'read',
+    });
+  }
+  // git's test for binary files: a NUL byte near the start.
+  const nul = buf.subarray(0, 8000).indexOf(0);
+  if (nul >= 0) {
+    throw new ProvisionError({
+      what: `binary data, not YAML text (a NUL byte)`,
+      where: { file, ...textPos(buf.subarray(0, nul).toString('utf8'), nul) },
+      fix: `check that ${file} is the ${what} you meant`,
+      code: 'binary',
+    });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    const bad = Math.max(0, invalidUtf8At(buf));
+    const prefix = buf.subarray(0, bad).toString('utf8');
+    throw new ProvisionError({
+      what: `not UTF-8 text: byte 0x${buf[bad].toString(16).padStart(2, '0')} cannot start or continue a UTF-8 character here`,
+      where: { file, ...textPos(prefix, prefix.length) },
+      fix: 'save the file as UTF-8 (iconv -f latin1 -t utf-8 FILE)',
+      code: 'encoding',
+    });
+  }
+}
+
+// YAML 1.2's printable set, negated (TAB, LF, CR, NEL and BOM are fine); lone UTF-16 surrogates too.
+// eslint-disable-next-line no-control-regex
+const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A problem with the text itself (too large, a NUL or another control character), or undefined. */
+export function textProblem(text: string, file: string): ProblemInfo | undefined {
+  if (text.length > MAX_YAML_BYTES || Buffer.byteLength(text) > MAX_YAML_BYTES) return tooLarge(file, Buffer.byteLength(text));
+  const m = NOT_PRINTABLE.exec(text);
+  if (!m) return undefined;
+  const code = m[0].codePointAt(0)!;
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return {
+    what: code === 0 ? 'binary data, not YAML text (a NUL byte)' : `a control character (${name}) is not allowed in YAML text`,
+    where: { file, ...textPos(text, m.index) },
+    ...(code === 0 ? {} : { fix: `remove it, or write it as an escape inside double quotes ("\\u${code.toString(16).padStart(4, '0')}")` }),
+    code: code === 0 ? 'binary' : 'control-character',
+  };
+}
+
+// The start of the first non-blank character of `line` (1-based) in `text`.
+function lineStart(text: string, line: number): { line: number; col: number } {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  const m = /^[ \t]*/.exec(text.slice(at, at + 10_000))!;
+  return { line, col: m[0].length + 1 };
+}
+
+type Pos = (offset: number) => { line: number; col: number };
+
+/**
+ * The YAML errors worth showing: every duplicate key before the first syntax error, and that syntax error (the
+ * parser's later complaints follow from it), in words about the file rather than about the parser.
+ */
+export function syntaxProblems(errors: readonly YAMLError[], text: string, file: string, doc: Document, pos: Pos): ProblemInfo[] {
+  const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const first = sorted.find((e) => e.code !== 'DUPLICATE_KEY');
+  const shown = sorted.filter((e) => e.code === 'DUPLICATE_KEY' && (!first || e.pos[0] < first.pos[0]));
+  const out: ProblemInfo[] = shown.map((e) => ({ what: 'duplicate key', where: { file, ...pos(e.pos[0]) }, fix: 'remove or rename one of the two keys', code: 'yaml' }));
+  if (!first) return out;
+  const at = { file, ...pos(first.pos[0]) };
+  const problem: ProblemInfo = { what: plainMessage(first.message), where: at, code: 'yaml' };
+  const quote = /^Missing closing (["'])quote/.exec(first.message);
+  const multiline = sorted.some((e) => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === first.pos[0]);
+  if (first.code === 'TAB_AS_INDENT') problem.fix = 'indent with spaces';
+  else if (first.code === 'TAG_RESOLVE_FAILED') problem.fix = 'remove the tag (provision supports no custom tags, and no Ansible Vault)';
+  else if (quote) {
+    problem.what = `unclosed ${quote[1]} quote`;
+    problem.where = { file, ...pos(openingQuote(doc, first.pos[0], quote[1]) ?? first.pos[0]) };
+    problem.fix = `end the string with ${quote[1]} (inside ${quote[1]}...${quote[1]}, write ${quote[1] === '"' ? '\\"' : "''"} for a ${quote[1]})`;
+  } else if (/^Sequence item without - indicator/.test(first.message)) {
+    problem.what = 'wrong indentation: YAML expected a "- " list item here';
+    problem.where = { file, ...lineStart(text, at.line) };
+    problem.fix = 'indent this line like the keys of the item above it (spaces only), or start it with "- "';
+  } else if (/^A block sequence may not be used as an implicit map key/.test(first.message)) {
+    problem.what = 'wrong indentation: this "- " list item is not lined up with the items above it';
+    problem.where = { file, ...lineStart(text, at.line) };
+    problem.fix = 'start it in the same column as the "- " of the items above (spaces only)';
+  } else if (first.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline) {
+    problem.what = 'wrong indentation: this line is indented deeper than the key above it';
+    problem.where = { file, ...lineStart(text, at.line + 1) };
+    problem.fix = 'line it up with the keys above it (spaces only)';
+  } else if (/^All (mapping|sequence) items must start at the same column/.test(first.message)) problem.fix = 'line it up with the items above it (spaces only)';
+  else if (first.code === 'MULTIPLE_DOCS') {
+    problem.what = 'a second YAML document ("---") in one file';
+    problem.fix = 'keep one document: remove this "---" and merge what follows into the first one';
+  } else if (first.code === 'RESOURCE_EXHAUSTION') {
+    problem.what = 'nested too deeply to read';
+    problem.fix = 'flatten the data';
+  }
+  return [...out, problem];
+}
+
+// yaml's pretty messages end with " at line 2, column 1:" and a code frame; the position is reported separately.
+function plainMessage(message: string): string {
+  const head = message.split(/ at line \d+, column \d+/)[0].trim();
+  return head.charAt(0).toLowerCase() + head.slice(1);
+}
+
+// The opening quote of the quoted scalar the parser was still inside at `end`.
+function openingQuote(doc: Document, end: number, q: string): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_k, node) {
+      const r = node.range;
+      if (r && r[0] <= end && (node.type === (q === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE'))) found = r[0];
+    },
+  });
+  return found;
+}
+
+/**
+ * Problems the parser does not report but that would break or silently change the data: an alias with no anchor
+ * before it, an alias inside the node it refers to (a cycle), a list or mapping as a key, `__proto__` as a key,
+ * and a merge (`<<`) of something that is not a mapping.
+ */
+export function structureProblems(doc: Document, file: string, pos: Pos): ProblemInfo[] {
+  const problems: ProblemInfo[] = [];
+  const anchors = new Map<string, unknown>();
+  const at = (node: unknown) => ({ file, ...pos((node as { range?: [number] }).range?.[0] ?? 0) });
+  visit(doc, {
+    Node(_key, node, path) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target === undefined) {
+          problems.push({ what: `undefined alias "*${node.source}"`, where: at(node), fix: `define the anchor "&${node.source}" before this alias`, code: 'yaml' });
+        } else if (path.includes(target as never)) {
+          problems.push({ what: `alias "*${node.source}" is inside the node it refers to (a cycle)`, where: at(node), fix: 'write the data out instead', code: 'yaml' });
+        }
+        return;
+      }
+      if (node.anchor) anchors.set(node.anchor, node);
+    },
+    // With merge keys on, a plain `<<` key's value is a Symbol.
+    Pair(_key, pair) {
+      if (isCollection(pair.key)) {
+        problems.push({ what: 'a key must be a plain name, not a list or mapping', where: at(pair.key), fix: 'quote the key, or use a plain name', code: 'yaml' });
+      } else if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        problems.push({ what: '"__proto__" cannot be used as a name', where: at(pair.key), fix: 'rename it', code: 'yaml' });
+      } else if (isScalar(pair.key) && typeof pair.key.value === 'symbol' && !mergeable(doc, pair.value)) {
+        problems.push({ what: 'a merge (<<) needs a mapping, an alias of one, or a list of those', where: at(pair.value ?? pair.key), code: 'yaml' });
+      }
+    },
+  });
+  return problems;
+}
+
+function mergeable(doc: Document, value: unknown): boolean {
+  const one = (v: unknown) => isMap(v) || (isAlias(v) && isMap(v.resolve(doc)));
+  return one(value) || (isSeq(value) && value.items.every(one));
+}

@@ -9,6 +9,7 @@ export { runPlaybook, exitCodeFor, type RunOptions, type RunSummary } from './ru
 export type { RunEvent, HostResultEvent, Recap, HostStatus, EventListener } from './runner/events.js';
 export { defineModule, type ModuleDef, type ModuleContext, type Plan, type Step, type Probe } from './modules/define.js';
 export { registerModule, getModule, moduleNames } from './modules/registry.js';
+export { playbookJsonSchema, inventoryJsonSchema, moduleReference, generatedFiles, schemaFiles } from './schema/index.js';
 export { humanReporter } from './report/human.js';
 export { jsonReporter } from './report/json.js';
 export { JunitCollector } from './report/junit.js';

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerRun } from './run.js';
 import { registerInspect } from './inspect.js';
 import { registerLab } from './lab.js';
+import { registerSchema } from './schema.js';
 import { registerAdhoc } from './adhoc.js';
 import { exitWithError } from './errors.js';
 
@@ -19,5 +20,6 @@ registerRun(program);
 registerInspect(program);
 registerAdhoc(program);
 registerLab(program);
+registerSchema(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

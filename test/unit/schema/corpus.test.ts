@@ -1,0 +1,138 @@
+// The loader's fixtures, good and bad, judged by the JSON Schemas (with ajv) and by the loader: every problem the
+// loader finds that a schema can express, the schema finds at the same line and column, and the schema never
+// refuses what the loader accepts. The playbook schema is made for the modules the loader tests register (they use
+// a `ping` module), exactly as `provision schema` makes it for the built-in ones.
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isUserError, ProvisionError, ProvisionErrors, type ProblemInfo } from '../../../src/errors.js';
+import { loadInventory } from '../../../src/inventory/load.js';
+import { loadPlaybook } from '../../../src/playbook/load.js';
+import { parseYaml } from '../../../src/playbook/yaml-source.js';
+import { playbookJsonSchema } from '../../../src/schema/playbook.js';
+import { registerTestModules } from '../playbook/test-modules.js';
+import { compile, errorLines, errorPositions } from './validator.js';
+import type { ValidateFunction } from 'ajv';
+
+registerTestModules();
+
+/** The loader's problem codes whose badness is beyond a JSON Schema, and why. */
+const BEYOND_A_SCHEMA: Record<string, string> = {
+  yaml: 'YAML itself (syntax, duplicate keys, alias expansions): the YAML parser reports it before there is data to check',
+  'condition-syntax': 'the expression language of when/until/changed_when/failed_when: to a schema a condition is a string',
+  'unknown-handler': 'notify must name a handler of the same play: a reference from one part of the file to another',
+  'vars-files': 'vars_files: the contents of other files, and templated paths, which the loader refuses in code',
+  read: 'a file that is missing or unreadable',
+  'import-cycle': 'a cycle of import_playbook: a property of several files',
+  'inventory-cycle': 'a group that contains itself through its children: a property of the graph, not of one mapping',
+  inventory: 'host ranges (web[3:1] counts down) and the vars files beside an inventory',
+};
+
+/** How each fixture is judged; the ones the loader alone rejects are explained in BEYOND_A_SCHEMA. */
+const PLAYBOOK_VERDICTS: Record<string, string> = {
+  'site.yml': 'valid for both',
+  'many-problems.yml': 'rejected by both (also: condition-syntax, unknown-handler)',
+  'single-play.yml': 'rejected by both',
+  'unsupported.yml': 'rejected by both',
+  // Files the extra-vars tests use: not playbooks, and both say so.
+  'extra-vars.yml': 'rejected by both',
+  'extra-vars-list.yml': 'rejected by both',
+  'broken.yml': 'not YAML (yaml)',
+  'duplicate-key.yml': 'not YAML (yaml)',
+  'alias-bomb.yml': 'not YAML (yaml)',
+  // Its problems are in the vars files it names (missing, not a mapping) and in a templated path.
+  'bad-vars-files.yml': 'rejected by the loader only (another file, read, vars-files)',
+};
+
+const INVENTORY_VERDICTS: Record<string, string> = {
+  'basic/inventory.yml': 'valid for both',
+  'bad/bad-port.yml': 'rejected by both',
+  'bad/unknown-key.yml': 'rejected by both',
+  'bad/broken.yml': 'not YAML (yaml)',
+  'bad/bad-range.yml': 'rejected by the loader only (inventory)',
+  'bad/cycle.yml': 'rejected by the loader only (inventory-cycle)',
+  // Its problems are in group_vars/all.yml (ansible_port: 99999) and host_vars/h1.yml (broken YAML): vars files,
+  // which carry no schema (a schema for them would say "any mapping" and little else).
+  'bad-group-vars/inventory.yml': 'rejected by the loader only (another file)',
+  // bad/ini.ini is in Ansible's INI format: the schema describes the YAML format only.
+};
+
+interface Judgement {
+  verdict: string;
+  /** Problems the loader found and a schema could express, which the schema did not find at their position. */
+  missed: string[];
+  schemaErrors: string[];
+}
+
+async function loaderProblems(load: Promise<unknown>): Promise<ProblemInfo[]> {
+  try {
+    await load;
+    return [];
+  } catch (e) {
+    if (e instanceof ProvisionErrors) return e.problems;
+    if (e instanceof ProvisionError) return [e.problem];
+    if (isUserError(e)) return [{ what: e.message }];
+    throw e;
+  }
+}
+
+async function judge(file: string, validate: ValidateFunction, load: Promise<unknown>): Promise<Judgement> {
+  const problems = await loaderProblems(load);
+  const beyond = (p: ProblemInfo) => ((p.where?.file ?? file) !== file ? 'another file' : p.code && BEYOND_A_SCHEMA[p.code] ? p.code : undefined);
+  const expressible = problems.filter((p) => beyond(p) === undefined);
+  const reasons = [...new Set(problems.map(beyond).filter((r): r is string => r !== undefined))].sort();
+  const parsed = parseYaml(readFileSync(file, 'utf8'), file);
+  if (parsed.problems.length > 0) return { verdict: `not YAML (${reasons.join(', ')})`, missed: expressible.map((p) => p.what), schemaErrors: [] };
+  const valid = validate(parsed.value);
+  const found = errorPositions(parsed.source, parsed.value, validate.errors);
+  const missed = expressible.filter((p) => !found.has(`${p.where?.line}:${p.where?.col}`)).map((p) => `${p.where?.line}:${p.where?.col}: ${p.what}`);
+  const also = reasons.length > 0 ? ` (${reasons.join(', ')})` : '';
+  const verdict =
+    problems.length === 0 ? (valid ? 'valid for both' : 'rejected by the schema only') : valid ? `rejected by the loader only${also}` : `rejected by both${also ? ` (also: ${reasons.join(', ')})` : ''}`;
+  return { verdict, missed, schemaErrors: errorLines(validate.errors) };
+}
+
+const ymlFiles = (dir: string, sub = ''): string[] =>
+  readdirSync(`${dir}/${sub}`, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (['vars', 'group_vars', 'host_vars'].includes(e.name) ? [] : ymlFiles(dir, `${sub}${e.name}/`)) : e.name.endsWith('.yml') ? [`${sub}${e.name}`] : [],
+  );
+
+describe('the playbook fixtures, judged by the playbook schema and by the loader', () => {
+  const dir = 'test/fixtures/playbooks';
+  const validate = compile(playbookJsonSchema());
+  const files = ymlFiles(dir);
+
+  it('has the fixtures this test explains', () => {
+    expect(files).toEqual(expect.arrayContaining(Object.keys(PLAYBOOK_VERDICTS)));
+  });
+
+  it.each(Object.entries(PLAYBOOK_VERDICTS))('%s: %s', async (name, verdict) => {
+    const j = await judge(`${dir}/${name}`, validate, loadPlaybook(`${dir}/${name}`));
+    expect(j.verdict).toBe(verdict);
+  });
+
+  // Every fixture, including ones added later: the schema finds what it can, and refuses nothing the loader takes.
+  it.each(files)('%s: every problem a schema can express is found by the schema at the same line and column', async (name) => {
+    const j = await judge(`${dir}/${name}`, validate, loadPlaybook(`${dir}/${name}`));
+    expect({ missed: j.missed, schemaOnly: j.verdict === 'rejected by the schema only' ? j.schemaErrors : [] }).toEqual({ missed: [], schemaOnly: [] });
+  });
+});
+
+describe('the inventory fixtures, judged by schemas/inventory.json and by the loader', () => {
+  const dir = 'test/fixtures/inventories';
+  const validate = compile(JSON.parse(readFileSync('schemas/inventory.json', 'utf8')));
+  const files = ymlFiles(dir);
+
+  it('has the fixtures this test explains', () => {
+    expect(files).toEqual(expect.arrayContaining(Object.keys(INVENTORY_VERDICTS)));
+  });
+
+  it.each(Object.entries(INVENTORY_VERDICTS))('%s: %s', async (name, verdict) => {
+    const j = await judge(`${dir}/${name}`, validate, loadInventory(`${dir}/${name}`));
+    expect(j.verdict).toBe(verdict);
+  });
+
+  it.each(files)('%s: every problem a schema can express is found by the schema at the same line and column', async (name) => {
+    const j = await judge(`${dir}/${name}`, validate, loadInventory(`${dir}/${name}`));
+    expect({ missed: j.missed, schemaOnly: j.verdict === 'rejected by the schema only' ? j.schemaErrors : [] }).toEqual({ missed: [], schemaOnly: [] });
+  });
+});

@@ -22,4 +22,12 @@ registerAdhoc(program);
 registerLab(program);
 registerSchema(program);
 
+// A reader that went away (`provision ... | head`) ends the output, not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 program.parseAsync(process.argv).catch(exitWithError);

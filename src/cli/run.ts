@@ -59,7 +59,7 @@ export function registerRun(program: Command): void {
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('--accept-new-host-keys', 'trust on first use: record unknown host keys (a changed key is always refused)')
     .option('-T, --connect-timeout <seconds>', 'SSH connect timeout (default 10)', positiveInt('--connect-timeout', 3600))
-    .option('-v, --verbose', 'more output: -v notes and commands, -vv, -vvv internal stack traces', increase, 0)
+    .option('-v, --verbose', 'more output: -v notes and commands, -vv also what commands printed, -vvv internal stack traces', increase, 0)
     .option('--lab <n>', 'smoke deploy: bring up N throwaway lab hosts, run, run again expecting no change, tear down', positiveInt('--lab', 100))
     .option('--json', 'one JSON event per line on stdout instead of human output')
     .option('--junit <file>', 'also write a JUnit XML report to this file')

@@ -51,6 +51,11 @@ export function humanReporter(o: HumanOptions): (e: RunEvent) => void {
       line(`  ${paint(statusColor[item.status], `${item.status}: (item=${JSON.stringify(item.item)})`)}${item.msg && item.status !== 'ok' ? ` ${indentRest(item.msg)}` : ''}`);
     }
     if (o.verbose > 0) for (const c of e.commands ?? []) line(paint('gray', `    $ ${c}`));
+    if (o.verbose > 1) {
+      for (const [name, text] of [['stdout', e.stdout], ['stderr', e.stderr]] as const) {
+        if (text !== undefined) line(paint('gray', `    ${name}: ${indentRest(text.replace(/\n$/, ''), 6)}`));
+      }
+    }
     if (o.diff) for (const d of e.diffs ?? []) line(colorDiff(unifiedDiff(d.path, d.before, d.after)));
   };
 
@@ -102,8 +107,8 @@ export function humanReporter(o: HumanOptions): (e: RunEvent) => void {
   };
 }
 
-function indentRest(msg: string): string {
-  return msg.replace(/\n/g, '\n    ');
+function indentRest(msg: string, width = 4): string {
+  return msg.replace(/\n/g, `\n${' '.repeat(width)}`);
 }
 
 function recapText(recap: Record<string, Recap>, trips: Record<string, number>, verbose: number, paint: (c: keyof typeof codes, s: string) => string): string {

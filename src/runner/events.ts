@@ -37,6 +37,9 @@ export interface HostResultEvent {
   durationMs: number;
   /** `debug` output and other values the user asked to see (masked). */
   output?: unknown;
+  /** What the task's last command printed (masked; hidden under no_log), for -vv reporters and --json. */
+  stdout?: string;
+  stderr?: string;
 }
 
 /** Everything a run emits, in order. */

@@ -69,6 +69,7 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
       ...(o.diffs && !hide ? { diffs: env.masker.maskValue(o.diffs) } : {}),
       ...(o.commands && !hide ? { commands: o.commands.map((c) => env.masker.mask(c)) } : {}),
       ...(o.output !== undefined && !hide ? { output: env.masker.maskValue(o.output) } : {}),
+      ...(!hide ? printed(o.result, env.masker) : {}),
       durationMs: Date.now() - started,
     };
   };
@@ -142,6 +143,14 @@ function failureText(e: ProvisionError, task: Task): string {
   const file = w?.file && isAbsolute(w.file) && !relative(process.cwd(), w.file).startsWith('..') ? relative(process.cwd(), w.file) : w?.file;
   const inner = file && w?.line !== undefined && file !== task.pos.file ? `${file}:${w.line}${w.col !== undefined ? `:${w.col}` : ''}` : undefined;
   return [at, inner, w?.path, formatProblem({ ...e.problem, where: undefined })].filter(Boolean).join(': ');
+}
+
+/** A result's stdout and stderr (when it has them and they are not empty), masked. */
+function printed(result: Record<string, unknown>, masker: Masker): Pick<HostResultEvent, 'stdout' | 'stderr'> {
+  const out: Pick<HostResultEvent, 'stdout' | 'stderr'> = {};
+  if (typeof result.stdout === 'string' && result.stdout !== '') out.stdout = masker.mask(result.stdout);
+  if (typeof result.stderr === 'string' && result.stderr !== '') out.stderr = masker.mask(result.stderr);
+  return out;
 }
 
 /** Variables for this task on this host, by the documented precedence. */

@@ -67,6 +67,23 @@ describe('the human reporter', () => {
   });
 });
 
+describe('what commands printed, at -vv', () => {
+  const event: RunEvent = { type: 'host.result', host: 'n1', play: 'p', task: 'ask', at: 'pb.yml:4:7', handler: false, status: 'changed', msg: 'run uname -a', commands: ['run uname -a'], stdout: 'Linux n1\nsecond line\n', stderr: 'a warning', durationMs: 3 };
+  const show = (verbose: number) => {
+    let out = '';
+    humanReporter({ write: (t) => (out += t), tty: false, color: false, verbose, diff: false })(event);
+    return out;
+  };
+
+  it('is shown, indented, with -vv', () => {
+    expect(show(2)).toBe('changed: [n1] run uname -a\n    $ run uname -a\n    stdout: Linux n1\n      second line\n    stderr: a warning\n');
+  });
+
+  it('is not shown with -v', () => {
+    expect(show(1)).toBe('changed: [n1] run uname -a\n    $ run uname -a\n');
+  });
+});
+
 describe('the JUnit report', () => {
   it('has one testcase per task and host, failures and errors counted, text escaped', () => {
     const j = new JunitCollector();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineModule } from '../../../src/modules/define.js';
 import { registerModule } from '../../../src/modules/registry.js';
 import { runPlaybook } from '../../../src/runner/run.js';
+import '../../../src/modules/index.js';
 import type { HostResultEvent, RunEvent } from '../../../src/runner/events.js';
 import { localInventory, play, playbook, task } from '../../helpers/build.js';
 
@@ -165,5 +166,17 @@ describe('task keys', () => {
     expect(events.filter((e) => e.type === 'task.start').map((e) => (e as { task: string }).task)).toEqual(['a']);
     expect(summary.interrupted).toBe(true);
     expect(summary.exitCode).toBe(130);
+  });
+});
+
+describe('what a command printed, in the host result', () => {
+  it('is carried masked, and not at all under no_log', async () => {
+    const secret = 'hunter2-correct-horse';
+    const shellTask = (name: string, extra = {}) => task(name, 'shell', { cmd: `echo "out {{ db_password }}"; echo err >&2` }, extra);
+    const { results } = await run(playbook(play([shellTask('shown'), shellTask('hidden', { noLog: true })], { vars: { db_password: secret } })), 1);
+    expect(results.map((r) => [r.task, r.stdout, r.stderr])).toEqual([
+      ['shown', 'out ***', 'err'],
+      ['hidden', undefined, undefined],
+    ]);
   });
 });

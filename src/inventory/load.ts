@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
 import { readSourceFile } from '../playbook/yaml-checks.js';
 import type { SourcePos } from '../playbook/types.js';
-import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
+import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
 import { expandHostRange } from './ranges.js';
 import { inventorySchema, type RawGroup } from './schema.js';
@@ -87,8 +87,8 @@ export async function loadInventoryFromString(text: string, file: string): Promi
     const hosts = Array.isArray(body.hosts) ? Object.fromEntries(body.hosts.map((h) => [h, null])) : (body.hosts ?? {});
     for (const [pattern, hv] of Object.entries(hosts)) {
       const names = expandHostRange(pattern);
-      if (typeof names === 'string') {
-        problems.push({ what: names, where: { ...posOf(parsed.source, [...at, 'hosts', pattern], { key: true }), path: joinPath('', [...at, 'hosts', pattern]) }, code: 'inventory' });
+      if (!Array.isArray(names)) {
+        problems.push({ ...names, where: { ...posOf(parsed.source, [...at, 'hosts', pattern], { key: true }), path: joinPath('', [...at, 'hosts', pattern]) }, code: 'inventory' });
         continue;
       }
       for (const h of names) {
@@ -222,7 +222,7 @@ async function varsDir(base: string, name: string, problems: ProblemInfo[]): Pro
     const v = parsed.value;
     if (v === null || v === undefined) continue;
     if (typeof v !== 'object' || Array.isArray(v)) {
-      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), code: 'inventory' });
+      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), ...listFix(v), code: 'inventory' });
       continue;
     }
     addVars(layer, v as Record<string, unknown>, parsed.source, []);

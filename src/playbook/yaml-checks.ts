@@ -129,13 +129,26 @@ export function syntaxProblems(errors: readonly YAMLError[], text: string, file:
   const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
   const first = sorted.find((e) => e.code !== 'DUPLICATE_KEY');
   const shown = sorted.filter((e) => e.code === 'DUPLICATE_KEY' && (!first || e.pos[0] < first.pos[0]));
-  const out: ProblemInfo[] = shown.map((e) => ({ what: 'duplicate key', where: { file, ...pos(e.pos[0]) }, fix: 'remove or rename one of the two keys', code: 'yaml' }));
+  const out: ProblemInfo[] = shown.map((e) => {
+    const dup = duplicateOf(doc, e.pos[0]);
+    const name = dup ? JSON.stringify(dup.name) : undefined;
+    return {
+      what: dup ? `duplicate key ${name}${dup.first !== undefined ? ` (first at line ${pos(dup.first).line})` : ''}` : 'duplicate key',
+      where: { file, ...pos(e.pos[0]) },
+      fix: `remove or rename one of the two ${dup ? `${name} ` : ''}keys`,
+      code: 'yaml',
+    };
+  });
   if (!first) return out;
   const at = { file, ...pos(first.pos[0]) };
   const problem: ProblemInfo = { what: plainMessage(first.message), where: at, code: 'yaml' };
   const quote = /^Missing closing (["'])quote/.exec(first.message);
   const multiline = sorted.some((e) => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === first.pos[0]);
   if (first.code === 'TAB_AS_INDENT') problem.fix = 'indent with spaces';
+  else if (first.code === 'KEY_OVER_1024_CHARS') {
+    problem.what = 'key too long: YAML allows at most 1024 characters before the ":" of a key';
+    problem.fix = 'shorten the key (a long text belongs in a value: name: "...")';
+  }
   else if (first.code === 'TAG_RESOLVE_FAILED') problem.fix = 'remove the tag (provision supports no custom tags, and no Ansible Vault)';
   else if (quote) {
     problem.what = `unclosed ${quote[1]} quote`;
@@ -162,6 +175,22 @@ export function syntaxProblems(errors: readonly YAMLError[], text: string, file:
     problem.fix = 'flatten the data';
   }
   return [...out, problem];
+}
+
+// The key a DUPLICATE_KEY error points at (its start offset), and where the same key first appears in its mapping.
+function duplicateOf(doc: Document, offset: number): { name: string; first?: number } | undefined {
+  let found: { name: string; first?: number } | undefined;
+  visit(doc, {
+    Map(_k, map) {
+      const i = map.items.findIndex((p) => isScalar(p.key) && p.key.range?.[0] === offset);
+      if (i < 0) return undefined;
+      const key = map.items[i].key as { value: unknown };
+      const earlier = map.items.slice(0, i).find((p) => isScalar(p.key) && p.key.value === key.value);
+      found = { name: String(key.value), first: (earlier?.key as { range?: [number] } | undefined)?.range?.[0] };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 // yaml's pretty messages end with " at line 2, column 1:" and a code frame; the position is reported separately.
@@ -211,7 +240,13 @@ export function structureProblems(doc: Document, file: string, pos: Pos): Proble
       } else if (isScalar(pair.key) && pair.key.value === '__proto__') {
         problems.push({ what: '"__proto__" cannot be used as a name', where: at(pair.key), fix: 'rename it', code: 'yaml' });
       } else if (isScalar(pair.key) && typeof pair.key.value === 'symbol' && !mergeable(doc, pair.value)) {
-        problems.push({ what: 'a merge (<<) needs a mapping, an alias of one, or a list of those', where: at(pair.value ?? pair.key), code: 'yaml' });
+        const v = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+        problems.push({
+          what: 'a merge (<<) needs a mapping, an alias of one, or a list of those',
+          where: at(pair.value ?? pair.key),
+          got: isSeq(pair.value) ? 'a list holding something other than mappings' : isSeq(v) ? 'a list' : isScalar(v) ? 'a single value' : 'nothing',
+          code: 'yaml',
+        });
       }
     },
   });

@@ -148,6 +148,12 @@ export function describeValue(v: unknown): string {
   return typeof v;
 }
 
+/** For a vars file written as a list of one-key mappings (`- name: value`): how to make it the mapping it must be. */
+export function listFix(v: unknown): { fix?: string } {
+  const mappings = Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+  return mappings ? { fix: 'remove the "- " in front of the names: a vars file is one mapping, name: value on each line' } : {};
+}
+
 const expectedWords: Record<string, string> = {
   string: 'a string',
   number: 'a number',

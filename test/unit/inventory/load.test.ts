@@ -112,7 +112,7 @@ describe('loadInventory reports problems at file:line:col', () => {
     expect(await bad('broken.yml')).toEqual([`${F}/bad/broken.yml:3:10: all mapping items must start at the same column\n  fix: line it up with the items above it (spaces only)`]);
   });
   it('a malformed host range', async () => {
-    expect(await bad('bad-range.yml')).toEqual([`${F}/bad/bad-range.yml:3:5: all.hosts.web[3:1]: bad host range "[3:1]": 3 is after 1`]);
+    expect(await bad('bad-range.yml')).toEqual([`${F}/bad/bad-range.yml:3:5: all.hosts.web[3:1]: bad host range "[3:1]": 3 is after 1\n  fix: write it from low to high: [1:3]`]);
   });
   it('problems inside group_vars/ and host_vars/ files, in those files', async () => {
     expect(await problemsOf(loadInventory(`${F}/bad-group-vars/inventory.yml`))).toEqual([

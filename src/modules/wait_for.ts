@@ -8,7 +8,12 @@ import { defineModule, type StepResult } from './define.js';
 const args = z
   .strictObject({
     port: z.number().int().min(1).max(65535).optional().describe('TCP port to wait for (give this or path)'),
-    host: z.string().min(1).default('127.0.0.1').describe('Address the port is tried on, from the host itself'),
+    host: z
+      .string()
+      .min(1)
+      // nc would read a leading "-" as an option; no host name or address starts with one.
+      .refine((h) => !h.startsWith('-'), 'a host name or address cannot start with "-"')
+      .default('127.0.0.1').describe('Address the port is tried on, from the host itself'),
     path: z.string().min(1).optional().describe('Path to wait for (give this or port)'),
     state: z
       .enum(['started', 'stopped', 'present', 'absent'])

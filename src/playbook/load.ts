@@ -7,7 +7,7 @@ import { TASK_KEYS, UNSUPPORTED_KEYS, playSchema } from './schema.js';
 import { resolveModuleName } from './module-args.js';
 import { loadLocalModules } from '../modules/local.js';
 import { didYouMean } from './suggest.js';
-import { parseTask } from './task.js';
+import { checkImportedNotify, parseTaskList } from './import-tasks.js';
 import type { Play, Playbook, Task } from './types.js';
 import { readSourceFile } from './yaml-checks.js';
 import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
@@ -74,9 +74,10 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: 
       problems.push(problem);
     }
   }
-  const tasks = parseTasks(play.tasks, 'tasks', i, source, problems);
-  const handlers = parseTasks(play.handlers, 'handlers', i, source, problems);
+  const tasks = await parseTasks(play.tasks, 'tasks', i, source, problems);
+  const handlers = await parseTasks(play.handlers, 'handlers', i, source, problems);
   checkNotify(play.tasks, play.handlers, i, source, problems);
+  checkImportedNotify(tasks, handlers, source.file, problems);
   if (!parsed.success) return undefined;
   const p = parsed.data;
   const varsFromFiles = await loadVarsFiles(source.file, p.vars_files ?? [], Array.isArray(play.vars_files), at, problems);
@@ -102,14 +103,8 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: 
   };
 }
 
-function parseTasks(raw: unknown, section: 'tasks' | 'handlers', i: number, source: YamlSource, problems: ProblemInfo[]): Task[] {
-  if (!Array.isArray(raw)) return [];
-  const out: Task[] = [];
-  raw.forEach((t, j) => {
-    const task = parseTask(t, { source, yamlPath: [i, section, j], display: `plays[${i}].${section}[${j}]`, handler: section === 'handlers' }, problems);
-    if (task) out.push(task);
-  });
-  return out;
+function parseTasks(raw: unknown, section: 'tasks' | 'handlers', i: number, source: YamlSource, problems: ProblemInfo[]): Promise<Task[]> {
+  return parseTaskList(raw, { source, yamlPath: [i, section], display: `plays[${i}].${section}`, handler: section === 'handlers', importing: [] }, problems);
 }
 
 // A notify that names no handler would silently never run: Ansible fails at run time, we fail before. Read from

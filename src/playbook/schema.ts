@@ -97,7 +97,7 @@ export const UNSUPPORTED_KEYS: Record<string, string> = {
   post_tasks: 'put them last in tasks',
   block: 'write the tasks one by one (with when on each)',
   include_tasks: 'write the tasks into the play',
-  import_tasks: 'write the tasks into the play',
+  import_tasks: 'import_tasks works in tasks: (a handler cannot import tasks)',
   include_role: 'write the tasks into the play',
   import_role: 'write the tasks into the play',
   include_vars: 'use vars_files on the play',

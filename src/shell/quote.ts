@@ -25,10 +25,14 @@ function reveal(v: ShellValue): string {
 
 /** POSIX single-quoting: the result is one word whatever the input; NUL bytes are refused (no shell can carry them). */
 export function quote(value: string): string {
-  if (value.includes('\0')) {
+  const nul = value.indexOf('\0');
+  if (nul >= 0) {
+    // The text around the NUL byte, so a long path shows where it is (the start alone may not reach it).
+    const from = Math.max(0, nul - 30);
+    const to = nul + 10;
     throw new ProvisionError({
       what: 'a value contains a NUL byte, which no shell command can carry',
-      got: JSON.stringify(value.slice(0, 40)),
+      got: `${from > 0 ? '…' : ''}${JSON.stringify(value.slice(from, to))}${to < value.length ? '…' : ''}`,
       fix: 'remove the NUL byte from the value',
       code: 'nul-byte',
     });

@@ -25,7 +25,14 @@ export const modeArg = z
 /** A user or group: a name or a numeric id. */
 const principal = (kind: 'user' | 'group') =>
   z
-    .union([z.string().regex(/^[^\s:]+$/, `a ${kind} name without spaces or ":"`), z.number().int().nonnegative()])
+    .union([
+      z
+        .string()
+        .regex(/^[^\s:]+$/, `a ${kind} name without spaces or ":"`)
+        // chown would read a leading "-" as an option; no user or group name starts with one.
+        .refine((s) => !s.startsWith('-'), `a ${kind} name cannot start with "-"`),
+      z.number().int().nonnegative(),
+    ])
     .transform(String);
 
 /** Owner argument (user name or uid). */

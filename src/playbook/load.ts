@@ -10,7 +10,7 @@ import { didYouMean } from './suggest.js';
 import { checkImportedNotify, parseTaskList } from './import-tasks.js';
 import type { Play, Playbook, Task } from './types.js';
 import { readSourceFile } from './yaml-checks.js';
-import { describeValue, joinPath, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
+import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
 export async function loadPlaybook(file: string, importing: string[] = []): Promise<Playbook> {
@@ -71,6 +71,9 @@ async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: 
       // A task key at play level is a common slip: the task is not indented under tasks:.
       const key = /^unknown key "(.*)"$/.exec(problem.what)?.[1];
       if (key && !problem.fix && (resolveModuleName(key) || TASK_KEYS.includes(key))) problem.fix = `"${key}" belongs to a task: put the task under tasks:`;
+      if (problem.what === 'missing required key "hosts"') problem.fix = 'add hosts: with the group or host the play is for (or all)';
+      // `tasks:` followed by one task's keys, without the "- " that makes a list.
+      if (/^plays\[\d+\]\.(tasks|handlers)$/.test(problem.where?.path ?? '') && problem.got === 'a mapping') problem.fix = 'start each task with "- " (a list of tasks)';
       problems.push(problem);
     }
   }
@@ -167,7 +170,7 @@ async function loadVarsFiles(
     const v = parsed.value;
     if (v === null || v === undefined) continue;
     if (typeof v !== 'object' || Array.isArray(v)) {
-      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), code: 'vars-files' });
+      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), ...listFix(v), code: 'vars-files' });
       continue;
     }
     Object.assign(merged, v);
@@ -200,7 +203,12 @@ async function importPlaybook(
   const resolved = path.resolve(dir, target);
   const chain = [...importing, path.resolve(file)];
   if (chain.includes(resolved)) {
-    problems.push({ what: `import_playbook cycle: ${[...chain, resolved].map((f) => path.relative(process.cwd(), f)).join(' → ')}`, where: at(['import_playbook']), code: 'import-cycle' });
+    problems.push({
+      what: `import_playbook cycle: ${[...chain, resolved].map((f) => path.relative(process.cwd(), f)).join(' → ')}`,
+      where: at(['import_playbook']),
+      fix: 'remove this import_playbook (a playbook cannot import itself, directly or through others)',
+      code: 'import-cycle',
+    });
     return [];
   }
   try {

@@ -108,7 +108,7 @@ describe('loadPlaybook reports every problem of a file at once', () => {
       `${file}:33:15: plays[0].tasks[7].notify: notify names no handler: "restart ngnix"\n  expected: one of "restart nginx"\n  fix: did you mean "restart nginx"?`,
       `${file}:35:16: plays[0].tasks[8].service: wrong type of arguments for module "service"\n  expected: a mapping of arguments (or key=value pairs)\n  got: a string ("nginx")`,
       `${file}:39:27: plays[0].tasks[9].apt.cache_valid_time: wrong type\n  expected: a number\n  got: a string ("soon")`,
-      `${file}:45:3: plays[1].hosts: missing required key "hosts"\n  expected: a string or a list`,
+      `${file}:45:3: plays[1].hosts: missing required key "hosts"\n  expected: a string or a list\n  fix: add hosts: with the group or host the play is for (or all)`,
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('loadPlaybook reports every problem of a file at once', () => {
   });
 
   it('rejects duplicate keys (PyYAML would silently keep the last)', async () => {
-    expect(await problemsOf(loadPlaybook(`${F}/duplicate-key.yml`))).toEqual([`${F}/duplicate-key.yml:5:3: duplicate key\n  fix: remove or rename one of the two keys`]);
+    expect(await problemsOf(loadPlaybook(`${F}/duplicate-key.yml`))).toEqual([`${F}/duplicate-key.yml:5:3: duplicate key "tasks" (first at line 2)\n  fix: remove or rename one of the two "tasks" keys`]);
   });
 
   it('refuses an alias bomb instead of expanding it', async () => {

@@ -80,10 +80,21 @@ export function playbookJsonSchema(modules: readonly ModuleDef[] = registeredMod
         ],
       });
 
+  // Checked by the loader in code (src/playbook/import-tasks.ts): this is its shape.
+  const strings = z.union([z.string(), z.array(z.string())]);
+  const importTasks = z
+    .strictObject({
+      import_tasks: z.string().min(1).regex(/^(?!.*\{\{)/, 'a file name, not a template').describe('A file holding a list of tasks, run here; relative to this file; read when the playbook loads'),
+      name: z.string().optional().describe('Ignored; allowed as in Ansible'),
+      when: strings.optional().describe('Conditions added to every imported task'),
+      tags: strings.optional().describe('Tags added to every imported task'),
+      vars: z.record(z.string(), z.unknown()).optional().describe('Variables for every imported task'),
+    })
+    .meta({ id: 'import_tasks', description: 'Splice in the tasks of another file' });
   const play = playSchema
     .extend({
       ...withDocs(playSchema.shape as Record<string, z.ZodType>, PLAY_DOCS),
-      tasks: z.array(task(taskKeysSchema, 'task', 'A task: one module and any keywords')).optional().describe(PLAY_DOCS.tasks),
+      tasks: z.array(z.union([task(taskKeysSchema, 'task', 'A task: one module and any keywords'), importTasks])).optional().describe(PLAY_DOCS.tasks),
       handlers: z.array(task(handlerKeysSchema, 'handler', 'A handler: a task run when notified')).optional().describe(PLAY_DOCS.handlers),
     })
     .meta({ id: 'play', description: 'A play: which hosts, and the tasks to run on them' });

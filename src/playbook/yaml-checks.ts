@@ -133,8 +133,8 @@ export function syntaxProblems(errors: readonly YAMLError[], text: string, file:
     const dup = duplicateOf(doc, e.pos[0]);
     const name = dup ? JSON.stringify(dup.name) : undefined;
     return {
-      what: dup ? `duplicate key ${name}${dup.first !== undefined ? ` (first at line ${pos(dup.first).line})` : ''}` : 'duplicate key',
-      where: { file, ...pos(e.pos[0]) },
+      what: dup ? `duplicate key ${name} (first at line ${pos(dup.first).line})` : 'duplicate key',
+      where: { file, ...pos(dup?.at ?? e.pos[0]) },
       fix: `remove or rename one of the two ${dup ? `${name} ` : ''}keys`,
       code: 'yaml',
     };
@@ -143,6 +143,7 @@ export function syntaxProblems(errors: readonly YAMLError[], text: string, file:
   const at = { file, ...pos(first.pos[0]) };
   const problem: ProblemInfo = { what: plainMessage(first.message), where: at, code: 'yaml' };
   const quote = /^Missing closing (["'])quote/.exec(first.message);
+  let flow: RegExpExecArray | null;
   const multiline = sorted.some((e) => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === first.pos[0]);
   if (first.code === 'TAB_AS_INDENT') problem.fix = 'indent with spaces';
   else if (first.code === 'KEY_OVER_1024_CHARS') {
@@ -170,24 +171,100 @@ export function syntaxProblems(errors: readonly YAMLError[], text: string, file:
   else if (first.code === 'MULTIPLE_DOCS') {
     problem.what = 'a second YAML document ("---") in one file';
     problem.fix = 'keep one document: remove this "---" and merge what follows into the first one';
+  } else if ((flow = /^Flow (sequence|mapping) in block collection must be sufficiently indented/.exec(first.message))) {
+    const [open, close] = flow[1] === 'sequence' ? ['[', ']'] : ['{', '}'];
+    problem.what = `"${open}" is not closed by "${close}" (or the line after it is not indented enough)`;
+    problem.fix = `close it with "${close}"; a list or mapping in brackets that goes on over several lines is indented further than its key`;
+    const start = unclosedFlow(doc, text, first.pos[0], close);
+    if (start !== undefined) problem.where = { file, ...pos(start) };
   } else if (first.code === 'RESOURCE_EXHAUSTION') {
     problem.what = 'nested too deeply to read';
     problem.fix = 'flatten the data';
-  }
+  } else Object.assign(problem, plainWords(first.message));
   return [...out, problem];
 }
 
-// The key a DUPLICATE_KEY error points at (its start offset), and where the same key first appears in its mapping.
-function duplicateOf(doc: Document, offset: number): { name: string; first?: number } | undefined {
-  let found: { name: string; first?: number } | undefined;
+// The "[" or "{" still open at `end`: the latest flow collection starting before it whose text does not end with `close`.
+function unclosedFlow(doc: Document, text: string, end: number, close: string): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Node(_k, node) {
+      const r = (node as { range?: [number, number]; flow?: boolean }).range;
+      if (!isCollection(node) || !node.flow || !r || r[0] >= end || (found !== undefined && found > r[0])) return;
+      if (!text.slice(r[0], r[1]).trimEnd().endsWith(close)) found = r[0];
+    },
+  });
+  return found;
+}
+
+// Parser errors an author meets by a slip of the keyboard, in the author's words, with the usual fix.
+const TOKEN_WORDS: Record<string, string> = {
+  scalar: 'text',
+  'double-quoted-scalar': 'a quoted string',
+  'single-quoted-scalar': 'a quoted string',
+  'block-scalar-header': '"|" or ">"',
+  'seq-item-ind': '"- "',
+  'block-seq-ind': '"- "',
+  'map-value-ind': '":"',
+  'explicit-key-ind': '"?"',
+  'flow-seq-start': '"["',
+  'flow-seq-end': '"]"',
+  'flow-map-start': '"{"',
+  'flow-map-end': '"}"',
+  comma: '","',
+  tag: 'a tag (!...)',
+  anchor: 'an anchor (&...)',
+  alias: 'an alias (*...)',
+};
+
+function plainWords(full: string): Pick<ProblemInfo, 'what' | 'fix'> {
+  const message = full.split(/ at line \d+, column \d+/)[0].trim();
+  let m: RegExpExecArray | null;
+  if ((m = /^Plain value cannot start with (?:reserved|flow indicator) character (.)/.exec(message))) {
+    return { what: `a value cannot start with ${JSON.stringify(m[1])} unless it is quoted`, fix: `put the whole value in quotes: "${m[1]}..."` };
+  }
+  if (/^Comments must be separated from other tokens by white space/.test(message)) {
+    return { what: 'a "#" right after text: YAML starts a comment only after a space', fix: 'put a space before the "#" of a comment, or quote the whole value if "#" belongs to it' };
+  }
+  if (/^Implicit map keys need to be followed by map values/.test(message)) {
+    return { what: 'a line without ":" among the keys of a mapping', fix: 'write it as key: value, or start it with "- " if it is a list item' };
+  }
+  if (/^Implicit keys need to be on a single line/.test(message)) {
+    return { what: 'a key must fit on one line: this line has no ":" and runs into the next', fix: 'add the missing ":" (key: value), or start the line with "- " if it is a list item' };
+  }
+  if (/^Nested mappings are not allowed in compact mappings/.test(message)) {
+    return { what: 'a second ": " on one line', fix: 'quote the value if it contains ": " (key: "a: b"), or put the inner key on its own, further-indented line' };
+  }
+  if ((m = /^Invalid escape sequence (.*)/.exec(message))) {
+    return { what: `invalid escape ${m[1].trim()} inside double quotes`, fix: 'write \\\\ for a backslash, or use single quotes (no escapes there)' };
+  }
+  if (/^Block collections are not allowed within flow collections/.test(message)) {
+    return { what: 'a "- " item or an indented key inside [ ] or { }', fix: 'inside brackets, separate the items with commas ([a, b] or {k: v, k2: v2}), or drop the brackets' };
+  }
+  if ((m = /^Unexpected (\S+)(?: token| at node end| on same line)/.exec(message))) {
+    return {
+      what: `unexpected ${TOKEN_WORDS[m[1]] ?? m[1]} here`,
+      fix: 'look at this line and the one above it: a missing ":" or "- ", a bracket or quote without its pair, or a wrong indentation',
+    };
+  }
+  return { what: plainMessage(message) };
+}
+
+// The duplicated key a DUPLICATE_KEY error is about, and where it and its first appearance start. The parser points
+// at the key, or (after a key with an empty value) at the end of the pair before it: the nearest duplicate at or
+// after its offset is the one.
+function duplicateOf(doc: Document, offset: number): { name: string; at: number; first: number } | undefined {
+  let found: { name: string; at: number; first: number } | undefined;
   visit(doc, {
     Map(_k, map) {
-      const i = map.items.findIndex((p) => isScalar(p.key) && p.key.range?.[0] === offset);
-      if (i < 0) return undefined;
-      const key = map.items[i].key as { value: unknown };
-      const earlier = map.items.slice(0, i).find((p) => isScalar(p.key) && p.key.value === key.value);
-      found = { name: String(key.value), first: (earlier?.key as { range?: [number] } | undefined)?.range?.[0] };
-      return visit.BREAK;
+      map.items.forEach((pair, i) => {
+        const key = pair.key;
+        const at = isScalar(key) ? key.range?.[0] : undefined;
+        if (!isScalar(key) || at === undefined || at < offset || (found && found.at <= at)) return;
+        const earlier = map.items.slice(0, i).find((p) => isScalar(p.key) && p.key.value === key.value);
+        const first = (earlier?.key as { range?: [number] } | undefined)?.range?.[0];
+        if (first !== undefined) found = { name: String(key.value), at, first };
+      });
     },
   });
   return found;

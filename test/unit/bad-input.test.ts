@@ -142,6 +142,8 @@ const EXPECTED: Record<string, string> = {
   fix: write the data out instead`,
   'playbook-alias-undefined.yml': `error: test/fixtures/bad/playbook-alias-undefined.yml:3:12: undefined alias "*default_ports"
   fix: define the anchor "&default_ports" before this alias`,
+  'playbook-bad-escape.yml': `error: test/fixtures/bad/playbook-bad-escape.yml:3:33: invalid escape \\q inside double quotes
+  fix: write \\\\ for a backslash, or use single quotes (no escapes there)`,
   'playbook-bad-indent.yml': `error: test/fixtures/bad/playbook-bad-indent.yml:4:6: wrong indentation: YAML expected a "- " list item here
   fix: indent this line like the keys of the item above it (spaces only), or start it with "- "`,
   'playbook-become-maybe.yml': `error: test/fixtures/bad/playbook-become-maybe.yml:2:11: plays[0].become: wrong type
@@ -149,18 +151,24 @@ const EXPECTED: Record<string, string> = {
   got: a string ("maybe")`,
   'playbook-binary.yml': `error: test/fixtures/bad/playbook-binary.yml:1:5: binary data, not YAML text (a NUL byte)
   fix: check that test/fixtures/bad/playbook-binary.yml is the playbook you meant`,
+  'playbook-colon-in-value.yml': `error: test/fixtures/bad/playbook-colon-in-value.yml:4:14: a second ": " on one line
+  fix: quote the value if it contains ": " (key: "a: b"), or put the inner key on its own, further-indented line`,
   'playbook-command-pipe.yml': `error: test/fixtures/bad/playbook-command-pipe.yml:3:16: plays[0].tasks[0].command.cmd: the command runs without a shell, so "|" would be passed as a literal argument
   got: cat /etc/passwd | wc -l
   fix: use the shell module for pipes, redirections and command lists, or quote "|" if you mean it literally`,
   'playbook-command-unclosed-quote.yml': `error: test/fixtures/bad/playbook-command-unclosed-quote.yml:4:16: plays[0].tasks[0].command.cmd: unclosed single quote in the command
   got: echo 'it works
   fix: close the single quote`,
+  'playbook-comment-without-space.yml': `error: test/fixtures/bad/playbook-comment-without-space.yml:3:20: a "#" right after text: YAML starts a comment only after a space
+  fix: put a space before the "#" of a comment, or quote the whole value if "#" belongs to it`,
   'playbook-complex-key.yml': `error: test/fixtures/bad/playbook-complex-key.yml:3:7: a key must be a plain name, not a list or mapping
   fix: quote the key, or use a plain name`,
   'playbook-control-character.yml': `error: test/fixtures/bad/playbook-control-character.yml:3:16: a control character (U+0007) is not allowed in YAML text
   fix: remove it, or write it as an escape inside double quotes ("\\u0007")`,
   'playbook-deep-nesting.yml': `error: test/fixtures/bad/playbook-deep-nesting.yml:3:829: nested too deeply to read
   fix: flatten the data`,
+  'playbook-duplicate-empty-key.yml': `error: test/fixtures/bad/playbook-duplicate-empty-key.yml:3:3: duplicate key "tasks" (first at line 2)
+  fix: remove or rename one of the two "tasks" keys`,
   'playbook-duplicate-key.yml': `error: test/fixtures/bad/playbook-duplicate-key.yml:5:7: duplicate key "name" (first at line 3)
   fix: remove or rename one of the two "name" keys`,
   'playbook-empty.yml': `error: test/fixtures/bad/playbook-empty.yml:1:1: plays: the playbook is empty
@@ -196,6 +204,8 @@ const EXPECTED: Record<string, string> = {
   'playbook-missing-checksum.yml': `error: test/fixtures/bad/playbook-missing-checksum.yml:4:9: plays[0].tasks[0].get_url.checksum: missing required key "checksum"
   expected: a string
   fix: checksum is required: "sha256:" and the 64 hex digits the file must have`,
+  'playbook-missing-colon.yml': `error: test/fixtures/bad/playbook-missing-colon.yml:4:7: a key must fit on one line: this line has no ":" and runs into the next
+  fix: add the missing ":" (key: value), or start the line with "- " if it is a list item`,
   'playbook-mode-five-digits.yml': `error: test/fixtures/bad/playbook-mode-five-digits.yml:3:38: plays[0].tasks[0].file.mode: invalid mode 10644: expected an octal mode like "0644" (3 or 4 digits 0-7)
   got: a number (10644)`,
   'playbook-mode-not-octal.yml': `error: test/fixtures/bad/playbook-mode-not-octal.yml:3:59: plays[0].tasks[0].file.mode: invalid mode "0789": expected an octal mode like "0644" (3 or 4 digits 0-7)
@@ -223,6 +233,8 @@ const EXPECTED: Record<string, string> = {
   'playbook-register-bad-name.yml': `error: test/fixtures/bad/playbook-register-bad-name.yml:4:17: plays[0].tasks[0].register: invalid format
   expected: a name of letters, digits and _, not starting with a digit
   got: a string ("uname-out")`,
+  'playbook-reserved-character.yml': `error: test/fixtures/bad/playbook-reserved-character.yml:4:14: a value cannot start with "@" unless it is quoted
+  fix: put the whole value in quotes: "@..."`,
   'playbook-retries-negative.yml': `error: test/fixtures/bad/playbook-retries-negative.yml:4:16: plays[0].tasks[0].retries: too small
   expected: a number >= 0
   got: a number (-1)`,
@@ -240,6 +252,8 @@ const EXPECTED: Record<string, string> = {
   expected: a list of plays (- hosts: ...)
   got: a mapping
   fix: start the play with "- " (a playbook is a list of plays)`,
+  'playbook-stray-bracket.yml': `error: test/fixtures/bad/playbook-stray-bracket.yml:3:3: unexpected "]" here
+  fix: look at this line and the one above it: a missing ":" or "- ", a bracket or quote without its pair, or a wrong indentation`,
   'playbook-tab-indent.yml': `error: test/fixtures/bad/playbook-tab-indent.yml:3:1: tabs are not allowed as indentation
   fix: indent with spaces`,
   'playbook-task-at-play-level.yml': `error: test/fixtures/bad/playbook-task-at-play-level.yml:2:3: plays[0].apt: unknown key "apt"
@@ -276,6 +290,8 @@ const EXPECTED: Record<string, string> = {
   'playbook-ufw-range-end-too-big.yml': `error: test/fixtures/bad/playbook-ufw-range-end-too-big.yml:5:50: plays[0].tasks[0].ufw.rules[0].port: ports are 1-65535, and a range goes from low to high
   got: a string ("9000:70000")`,
   'playbook-ufw-range-without-proto.yml': `error: test/fixtures/bad/playbook-ufw-range-without-proto.yml:5:13: plays[0].tasks[0].ufw.rules[0].proto: port "9000:31000" is a range or list: ufw needs proto tcp or udp for it (write one rule for each)`,
+  'playbook-unclosed-bracket.yml': `error: test/fixtures/bad/playbook-unclosed-bracket.yml:3:12: "[" is not closed by "]" (or the line after it is not indented enough)
+  fix: close it with "]"; a list or mapping in brackets that goes on over several lines is indented further than its key`,
   'playbook-unclosed-double-quote.yml': `error: test/fixtures/bad/playbook-unclosed-double-quote.yml:5:14: unclosed " quote
   fix: end the string with " (inside "...", write \\" for a ")`,
   'playbook-unclosed-single-quote.yml': `error: test/fixtures/bad/playbook-unclosed-single-quote.yml:3:11: unclosed ' quote

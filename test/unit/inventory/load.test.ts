@@ -116,7 +116,7 @@ describe('loadInventory reports problems at file:line:col', () => {
   });
   it('problems inside group_vars/ and host_vars/ files, in those files', async () => {
     expect(await problemsOf(loadInventory(`${F}/bad-group-vars/inventory.yml`))).toEqual([
-      `${F}/bad-group-vars/host_vars/h1.yml:2:1: flow sequence in block collection must be sufficiently indented and end with a ]`,
+      `${F}/bad-group-vars/host_vars/h1.yml:1:7: "[" is not closed by "]" (or the line after it is not indented enough)\n  fix: close it with "]"; a list or mapping in brackets that goes on over several lines is indented further than its key`,
       `${F}/bad-group-vars/group_vars/all.yml:1:15: host h1: ansible_port: too big\n  expected: a number <= 65535\n  got: a number (99999)`,
     ]);
   });

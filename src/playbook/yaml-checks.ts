@@ -243,7 +243,7 @@ function plainWords(full: string): Pick<ProblemInfo, 'what' | 'fix'> {
   }
   if ((m = /^Unexpected (\S+)(?: token| at node end| on same line)/.exec(message))) {
     return {
-      what: `unexpected ${TOKEN_WORDS[m[1]] ?? m[1]} here`,
+      what: `unexpected ${Object.hasOwn(TOKEN_WORDS, m[1]) ? TOKEN_WORDS[m[1]] : m[1]} here`,
       fix: 'look at this line and the one above it: a missing ":" or "- ", a bracket or quote without its pair, or a wrong indentation',
     };
   }

@@ -35,6 +35,7 @@ export interface RunCliOptions {
   acceptNewHostKeys?: boolean;
   forceHandlers?: boolean;
   connectTimeout?: number;
+  commandTimeout?: number;
   lab?: number;
   /** Receives the run's summary (for --lab's second-run check). */
   onSummary?: (s: RunSummary) => void;
@@ -59,6 +60,7 @@ export function registerRun(program: Command): void {
     .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('--accept-new-host-keys', 'trust on first use: record unknown host keys (a changed key is always refused)')
     .option('-T, --connect-timeout <seconds>', 'SSH connect timeout (default 10)', positiveInt('--connect-timeout', 3600))
+    .option('--command-timeout <seconds>', 'kill a remote command still running after this long (default: none)', positiveInt('--command-timeout', 86400))
     .option('-v, --verbose', 'more output: -v notes and commands, -vv also what commands printed, -vvv internal stack traces', increase, 0)
     .option('--lab <n>', 'smoke deploy: bring up N throwaway lab hosts, run, run again expecting no change, tear down', positiveInt('--lab', 100))
     .option('--json', 'one JSON event per line on stdout instead of human output')
@@ -111,6 +113,7 @@ export async function runCommand(playbookFile: string, opts: RunCliOptions): Pro
       forceHandlers: opts.forceHandlers,
       acceptNewHostKeys: opts.acceptNewHostKeys,
       connectTimeoutMs: opts.connectTimeout ? opts.connectTimeout * 1000 : undefined,
+      commandTimeoutMs: opts.commandTimeout ? opts.commandTimeout * 1000 : undefined,
       verbose: opts.verbose,
       onEvent: (e) => listeners.forEach((l) => l(e)),
       stopSignal: stop.signal,

@@ -35,7 +35,15 @@ export async function executeModule(
   const input = def.prepare ? await def.prepare(args, ctx) : args;
   const probe = def.probe?.(input, ctx);
   const probeScript = probe && wrap(probe.script, ctx.become);
-  const current = probe ? probe.parse(await (hooks ? hooks.probe(probeScript!, signal) : transport.exec(probeScript!, { signal }))) : undefined;
+  const probed = probe ? await (hooks ? hooks.probe(probeScript!, signal) : transport.exec(probeScript!, { signal })) : undefined;
+  // A killed or timed-out probe read nothing: planning from its partial output could change the host wrongly.
+  if (probed && probed.code === null) {
+    const why = probed.timedOut ? 'timed out' : `was killed by ${probed.signal ?? 'a signal'}`;
+    const detail = probed.stderr.trim().split('\n').slice(-2).join('\n');
+    const message = ctx.masker.mask(`reading the host's current state ${why}${detail ? `\n${detail}` : ''}`);
+    return { changed: false, failed: true, message, plan: { steps: [], fail: message }, applied: [], result: { changed: false, failed: true, msg: message } };
+  }
+  const current = probe ? probe.parse(probed!) : undefined;
   const plan = def.plan(input, current, ctx);
   const applied: StepResult[] = [];
   let failed = plan.fail !== undefined;
@@ -48,7 +56,7 @@ export async function executeModule(
       applied.push({ step, result });
       if (result.code === null || !(step.okCodes ?? [0]).includes(result.code)) {
         failed = true;
-        const why = result.timedOut ? `timed out after ${step.timeoutMs} ms` : result.code === null ? `killed by ${result.signal ?? 'a signal'}` : `exit code ${result.code}`;
+        const why = result.timedOut ? (step.timeoutMs !== undefined ? `timed out after ${step.timeoutMs} ms` : 'timed out') : result.code === null ? `killed by ${result.signal ?? 'a signal'}` : `exit code ${result.code}`;
         const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
         message = ctx.masker.mask(`${step.describe}: ${why}${detail ? `\n${detail}` : ''}`);
         break;

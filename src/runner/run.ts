@@ -1,6 +1,7 @@
 // A whole run: plays → batches (serial) → tasks (linear: each task on every host of the batch, then the next) →
 // handlers. Hosts run concurrently through one p-queue bounded by --forks; one connection per host for the run.
 import PQueue from 'p-queue';
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/types.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   forceHandlers?: boolean;
   acceptNewHostKeys?: boolean;
   connectTimeoutMs?: number;
+  /** Kill any remote command still running after this long (`--command-timeout`); a module's own bound wins. */
+  commandTimeoutMs?: number;
   verbose?: number;
   /** Extra template folders searched before the bundled templates/. */
   templateDirs?: string[];
@@ -70,6 +73,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const forks = options.forks ?? 50;
   const masker = new Masker();
   collectSecrets(options, masker);
+  // Every command in flight listens on the kill signal: more than 10 hosts is normal, not a leak to warn about.
+  if (options.killSignal) setMaxListeners(0, options.killSignal);
   const states = new Map<string, HostState>();
   const stateOf = (name: string) => {
     let s = states.get(name);
@@ -83,6 +88,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     ) as Promise<Transport>;
     return s.transport;
   };
+  const commandTransportOf = options.commandTimeoutMs ? (s: HostState) => transportOf(s).then((t) => withCommandTimeout(t, options.commandTimeoutMs!)) : transportOf;
   const queue = new PQueue({ concurrency: forks });
   const stopped = () => options.stopSignal?.aborted === true;
   let startAt = options.startAtTask;
@@ -110,7 +116,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         extraVars: options.extraVars ?? {},
         masker,
         verbose: options.verbose ?? 0,
-        transport: transportOf,
+        transport: commandTransportOf,
         killSignal: options.killSignal,
       };
       if (options.batchProbes !== false) {
@@ -140,7 +146,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
           );
           emit({ type: 'task.end', play: play.name, task: task.name, durationMs: Date.now() - t0 });
         };
-        if (play.gatherFacts) await gatherFacts(play, batchStates, queue, transportOf, emit, stopped);
+        if (play.gatherFacts) await gatherFacts(play, batchStates, queue, commandTransportOf, emit, stopped);
         for (const task of play.tasks) {
           if (stopped()) break;
           if (startAt !== undefined) {
@@ -181,6 +187,22 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const interrupted = stopped();
   emit({ type: 'run.end', recap, roundTrips, durationMs: Date.now() - started, interrupted });
   return { recap, roundTrips, interrupted, exitCode: exitCodeFor(recap, interrupted) };
+}
+
+/** The same connection, with a bound on every command that has none of its own; the bound is named on stderr. */
+function withCommandTimeout(t: Transport, ms: number): Transport {
+  return {
+    name: t.name,
+    get roundTrips() {
+      return t.roundTrips;
+    },
+    exec: async (command, o = {}) => {
+      const r = await t.exec(command, { ...o, timeoutMs: o.timeoutMs ?? ms });
+      if (!r.timedOut || o.timeoutMs !== undefined) return r;
+      return { ...r, stderr: `${r.stderr}provision: no answer within the command timeout of ${ms / 1000} s (--command-timeout)\n` };
+    },
+    close: () => t.close(),
+  };
 }
 
 /** Ansible-style exit codes. */

@@ -121,7 +121,11 @@ export class SshTransport implements Transport {
       for (const r of this.#running) r.fail(new UnreachableError(this.name, `connection to ${this.target} closed while running a command`));
       if (this.#lost) return resolve();
       this.#client.once('close', () => resolve());
-      setTimeout(resolve, 1000).unref();
+      // A host that stopped answering never completes the goodbye: drop the socket, or its keepalives hold the process.
+      setTimeout(() => {
+        (this.#client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
+        resolve();
+      }, 1000).unref();
       this.ssh.dispose();
     }).then(() => this.onClose?.());
     return this.#closing;

@@ -39,13 +39,20 @@ export function validateScript(validate: string): ShellText {
 export function atomicWriteStep(spec: WriteSpec): Step {
   const dir = posix.dirname(spec.dest);
   const template = posix.join(dir, `.${posix.basename(spec.dest)}.provision-XXXXXX`);
+  // A dropped connection ends stdin early and `cat` succeeds on what it got: only the full size may replace dest.
+  // Writing to the dead session's stderr raises SIGPIPE, trapped so that the EXIT trap still removes the temp file.
   const parts: ShellText[] = [
     sh`set -e
 dest=${spec.dest}
 tmp=$(mktemp ${template})
 trap 'rm -f -- "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+trap 'exit 1' HUP INT TERM PIPE
 cat > "$tmp"
+got=$(wc -c < "$tmp")
+if [ "$got" -ne ${spec.content.length} ]; then
+  printf 'received %s of %s bytes (the connection dropped?); %s is unchanged\\n' "$got" ${spec.content.length} "$dest" >&2
+  exit 1
+fi
 if [ -f "$dest" ] && [ ! -L "$dest" ]; then
   chown --reference="$dest" -- "$tmp" 2>/dev/null || :
   chmod --reference="$dest" -- "$tmp"

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
-import type { ModuleContext, Plan, Probe, StepResult } from '../define.js';
+import type { FileDiff, ModuleContext, Plan, Probe, StepResult } from '../define.js';
 import { attrStep, groupArg, modeArg, ownerArg, type WantedAttrs } from './attrs.js';
 import { DIFF_CONTENT_LIMIT, fileStateScript, parseFileState, type FileState } from './state.js';
 import { atomicWriteStep, backupFileFrom, validateScript } from './write.js';
@@ -91,9 +91,34 @@ export function planContent(file: ContentFile, state: FileState, ctx: ModuleCont
   const plan: Plan = { steps: [step], note: why };
   if (ctx.diff) {
     const before = state.exists ? shown(state.type === 'file' ? state.content : undefined, true) : '';
-    plan.diffs = [{ path: dest, before: ctx.masker.mask(before), after: ctx.masker.mask(shown(file.data, true)) }];
+    plan.diffs = [maskedDiff(dest, before, shown(file.data, true), ctx.masker)];
   }
   return plan;
+}
+
+/**
+ * A diff with every known secret masked, and more: where a line of the new content holds a secret after some text
+ * (`rpcpassword=`), an old line starting with that text has its value masked too. That old value is usually the
+ * secret being replaced (a rotated password), which the run never saw and so cannot mask by value.
+ */
+export function maskedDiff(path: string, before: string, after: string, masker: Pick<ModuleContext['masker'], 'mask'>): FileDiff {
+  const keys = after.split('\n').flatMap((line) => {
+    const masked = masker.mask(line);
+    if (masked === line) return [];
+    let i = 0;
+    while (i < line.length && line[i] === masked[i]) i++;
+    const key = line.slice(0, i);
+    return /\S/.test(key) ? [key] : [];
+  });
+  const old = masker
+    .mask(before)
+    .split('\n')
+    .map((line) => {
+      const key = keys.find((k) => line.startsWith(k));
+      return key !== undefined && !line.startsWith(`${key}***`) ? `${key}*** (old value)` : line;
+    })
+    .join('\n');
+  return { path, before: old, after: masker.mask(after) };
 }
 
 /** Registered values of a content file: dest, checksum, size, and the backup's path when one was made. */

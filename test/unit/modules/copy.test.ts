@@ -53,7 +53,7 @@ describe('copy plan (captured probe output → steps)', () => {
     masker.add('s3cret');
     const f = contentFile({ dest: '/etc/app.conf', backup: false, force: true }, Buffer.from('password=s3cret\n'));
     const plan = planContent(f, probe(`exists=yes\ntype=file\nattrs 644 0 0 root root 6\nsha256=00\ncontent=${Buffer.from('password=old\n').toString('base64')}\n`), testContext({ diff: true, masker }));
-    expect(plan.diffs).toEqual([{ path: '/etc/app.conf', before: 'password=old\n', after: 'password=***\n' }]);
+    expect(plan.diffs).toEqual([{ path: '/etc/app.conf', before: 'password=*** (old value)\n', after: 'password=***\n' }]);
   });
 });
 

@@ -1,4 +1,4 @@
-// Host key verification against a real sshd: unknown keys refused, trust on first use, changed keys always refused.
+// Host key verification against a real sshd: unknown keys refused, trust on first use, changed keys always refused — by connect() and through a whole run.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -8,6 +8,11 @@ import type { Connection } from '../../src/inventory/types.js';
 import { cmd } from '../../src/shell/quote.js';
 import { connect, type ConnectOptions } from '../../src/transport/connect.js';
 import { UnreachableError } from '../../src/transport/types.js';
+import { loadInventory } from '../../src/inventory/load.js';
+import { loadPlaybookFromString } from '../../src/playbook/load.js';
+import { runPlaybook } from '../../src/runner/run.js';
+import type { HostResultEvent } from '../../src/runner/events.js';
+import '../../src/modules/index.js';
 import { generateKey, sshdSuite, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 const ADDRESS = '127.0.0.3';
@@ -122,5 +127,55 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
     writeFileSync(file, `@revoked * ${sshd.hostPublicKey}\n`);
     const e = await refusal(file, { acceptNewHostKeys: true });
     expect(e.message).toBe(`host key for ${where} is revoked: it offered ssh-ed25519 key ${sshd.hostKeyFingerprint}, marked @revoked at ${file}:1`);
+  });
+  // The same rules through a whole run, as `provision run [--accept-new-host-keys]` applies them: the host is
+  // unreachable with the fix in its message, nothing runs on it, and known_hosts is only ever appended to.
+  const runWith = async (knownHostsFile: string, acceptNewHostKeys: boolean) => {
+    const inv = join(dir, `run-inventory-${Math.random().toString(36).slice(2)}.yml`);
+    writeFileSync(
+      inv,
+      `all:\n  hosts:\n    node1:\n      address: ${ADDRESS}\n  vars:\n    port: ${sshd.port}\n    user: ${sshd.user}\n    private_key_file: ${sshd.clientKeyFile}\n    known_hosts_file: ${knownHostsFile}\n`,
+    );
+    const marker = join(dir, `ran-${Math.random().toString(36).slice(2)}`);
+    const playbook = await loadPlaybookFromString(`- hosts: all\n  gather_facts: false\n  tasks:\n    - command: { argv: [touch, "${marker}"] }\n`, join(dir, 'run.yml'));
+    const results: HostResultEvent[] = [];
+    const summary = await runPlaybook({ playbook, inventory: await loadInventory(inv), acceptNewHostKeys, onEvent: (e) => e.type === 'host.result' && results.push(e) });
+    return { summary, results, ran: existsSync(marker) };
+  };
+
+  it('a run refuses an unknown key by default: unreachable, exit 4, the fix in the message, nothing run', async () => {
+    const file = join(dir, 'run_empty_known_hosts');
+    writeFileSync(file, '');
+    const { summary, results, ran } = await runWith(file, false);
+    expect(summary.exitCode).toBe(4);
+    expect(ran).toBe(false);
+    expect(results.map((r) => r.status)).toEqual(['unreachable']);
+    expect(results[0].msg).toBe(
+      `unknown host key for ${where}: ssh-ed25519 key ${sshd.hostKeyFingerprint} is not in ${file}\n  fix: check the fingerprint with the host's owner, ` +
+        `then run \`ssh-keyscan -p ${sshd.port} ${ADDRESS} >> ${file}\`, or run with --accept-new-host-keys to trust it on first use`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('');
+  });
+
+  it('a run with acceptNewHostKeys records an unknown key and runs', async () => {
+    const file = join(dir, 'run_tofu_known_hosts');
+    const { summary, ran } = await runWith(file, true);
+    expect(summary.exitCode).toBe(0);
+    expect(ran).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(hostKeyLine());
+  });
+
+  it('a run with acceptNewHostKeys still refuses a changed key: unreachable, the ssh-keygen -R fix, nothing run, file kept', async () => {
+    const file = join(dir, 'run_changed_known_hosts');
+    const other = generateKey(join(dir, 'run_impostor_host_key'));
+    const text = `[${ADDRESS}]:${sshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
+    writeFileSync(file, text);
+    const { summary, results, ran } = await runWith(file, true);
+    expect(summary.exitCode).toBe(4);
+    expect(ran).toBe(false);
+    expect(results.map((r) => r.status)).toEqual(['unreachable']);
+    expect(results[0].msg).toMatch(/^HOST KEY CHANGED for /);
+    expect(results[0].msg).toContain(`\n  fix: if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old key with \`ssh-keygen -R '[${ADDRESS}]:${sshd.port}' -f ${file}\``);
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });

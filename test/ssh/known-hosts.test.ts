@@ -1,4 +1,5 @@
-// Host key verification against a real sshd: unknown keys refused, trust on first use, changed keys always refused — by connect() and through a whole run.
+// Host key verification against a real sshd, by connect() and through a whole run: unknown keys refused, trust on
+// first use, changed keys always refused.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';

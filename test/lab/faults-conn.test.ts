@@ -79,7 +79,7 @@ describeLab('faults on the connection (private chroot lab)', () => {
 
   it('2. the connection drops in the middle of a copy: the old file stays intact; the next run writes it and leaves no temp file', async () => {
     const src = join(lab.dir, 'big.bin');
-    const size = 64 << 20;
+    const size = 32 << 20;
     const data = Buffer.alloc(size);
     for (let i = 0; i < size; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
     writeFileSync(src, data);

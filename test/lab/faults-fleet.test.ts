@@ -116,12 +116,13 @@ describeLab('faults across 20 hosts (private chroot lab)', () => {
       // 4 attempts (a stalled handshake is retried 3 times) of 1 s, with backoff between them: bounded, not hung.
       expect(byCli.ms).toBeLessThan(12_000);
 
-      const slowInventory = lab.writeInventory('inv-slow.yml', { [frozen]: ['connect_timeout: 2'] });
+      // Without -T the host's own connect_timeout applies (the default is 10 s).
+      const slowInventory = lab.writeInventory('inv-slow.yml', { [frozen]: ['connect_timeout: 1.5'] });
       const byInventory = await cli('run', play, '-i', slowInventory, '-l', frozen);
       expect(byInventory.code).toBe(4);
-      expect(hostLine(byInventory.out, 'hello', frozen)).toContain(`unreachable: [${frozen}] timed out after 2 s connecting to ${address}:22`);
-      expect(byInventory.ms).toBeGreaterThan(4 * 2000);
-      expect(byInventory.ms).toBeLessThan(16_000);
+      expect(hostLine(byInventory.out, 'hello', frozen)).toContain(`unreachable: [${frozen}] timed out after 1.5 s connecting to ${address}:22`);
+      expect(byInventory.ms).toBeGreaterThan(4 * 1500);
+      expect(byInventory.ms).toBeLessThan(14_000);
     } finally {
       process.kill(pid!, 'SIGCONT');
     }

@@ -193,27 +193,40 @@ function lookup(vars: Record<string, unknown>, expr: string): { ok: true; value:
  */
 export async function parseExtraVars(args: string[], cwd: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const arg of args) {
+  for (const [i, arg] of args.entries()) {
     const text = arg.trim();
+    // An inline -e may hold a secret (-e db_password=...): errors name it by position and never echo its text.
+    const inline = `-e #${i + 1}`;
+    const notShown = `${[...text].length} characters, not shown: an -e value may hold a secret`;
     if (text.startsWith('@')) {
       const file = path.resolve(cwd, text.slice(1));
       // Named in errors relative to where provision runs (as it was written, when cwd is that folder).
       const shown = path.isAbsolute(text.slice(1)) ? text.slice(1) : path.relative(process.cwd(), file) || file;
       const parsed = parseYaml(await readSourceFile(shown, 'extra vars file', { path: `-e ${arg}` }), shown);
       if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);
-      Object.assign(out, mapping(parsed.value, { ...posOf(parsed.source, []) }, arg));
+      Object.assign(out, mapping(parsed.value, { ...posOf(parsed.source, []) }, `-e ${arg}`));
     } else if (text.startsWith('{')) {
       const parsed = parseYaml(text, '-e');
-      if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems.map((p) => ({ ...p, where: { path: `-e ${arg}` }, got: arg })));
-      Object.assign(out, mapping(parsed.value, { path: `-e ${arg}` }, arg));
+      if (parsed.problems.length > 0) {
+        throw new ProvisionErrors(
+          parsed.problems.map((p) => ({
+            what: `cannot read extra vars as JSON: ${p.what}${p.where?.col !== undefined ? ` (at character ${p.where.col})` : ''}`,
+            where: { path: inline },
+            expected: '{"name": "value", ...}',
+            got: notShown,
+            code: 'extra-vars',
+          })),
+        );
+      }
+      Object.assign(out, mapping(parsed.value, { path: inline }, inline));
     } else if (text !== '') {
       const pairs = parseKeyValues(text);
       if (!pairs) {
         throw new ProvisionError({
           what: 'cannot read extra vars',
-          where: { path: `-e ${arg}` },
+          where: { path: inline },
           expected: 'key=value pairs, {"json": "object"}, or @file.yml',
-          got: JSON.stringify(arg),
+          got: notShown,
           code: 'extra-vars',
         });
       }
@@ -223,8 +236,8 @@ export async function parseExtraVars(args: string[], cwd: string): Promise<Recor
   return out;
 }
 
-function mapping(v: unknown, where: Where, arg: string): Record<string, unknown> {
+function mapping(v: unknown, where: Where, named: string): Record<string, unknown> {
   if (v === null || v === undefined) return {};
   if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeValue(v), fix: listFix(v).fix ?? `check -e ${arg}`, code: 'extra-vars' });
+  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeValue(v), fix: listFix(v).fix ?? `check ${named}`, code: 'extra-vars' });
 }

@@ -138,12 +138,14 @@ describe('parseExtraVars', () => {
   });
   it('rejects what it cannot read', async () => {
     await expect(parseExtraVars(['just words'], cwd)).rejects.toThrow(
-      '-e just words: cannot read extra vars\n  expected: key=value pairs, {"json": "object"}, or @file.yml\n  got: "just words"',
+      '-e #1: cannot read extra vars\n  expected: key=value pairs, {"json": "object"}, or @file.yml\n  got: 10 characters, not shown: an -e value may hold a secret',
     );
     await expect(parseExtraVars(['@nope.yml'], cwd)).rejects.toThrow(`-e @nope.yml: extra vars file not found: test/fixtures/playbooks/nope.yml`);
     await expect(parseExtraVars(['@extra-vars-list.yml'], cwd)).rejects.toThrow(
       `test/fixtures/playbooks/extra-vars-list.yml:1:1: extra vars must be a mapping\n  expected: name: value pairs\n  got: a list\n  fix: check -e @extra-vars-list.yml`,
     );
-    await expect(parseExtraVars(['{"broken": '], cwd)).rejects.toThrow(/^-e \{"broken": : /);
+    const e = await parseExtraVars(['a=1', '{"db_password": "hunter2-secret'], cwd).catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/^-e #2: cannot read extra vars as JSON: .* \(at character \d+\)\n  expected: \{"name": "value", \.\.\.\}\n  got: 31 characters, not shown: an -e value may hold a secret$/);
+    expect((e as Error).message).not.toContain('hunter2');
   });
 });

@@ -9,6 +9,9 @@ const common = {
   testEnvironment: 'node',
 };
 export default {
+  // A timeout only stops a hung test (a global option: projects cannot set it). These machines are noisy (2 cores,
+  // often shared), so it is generous; tests that need longer set their own.
+  testTimeout: 30_000,
   projects: [
     // Unit tests: no network, no root, seconds.
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },

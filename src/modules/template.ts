@@ -1,7 +1,7 @@
 // template: a Handlebars file rendered on the control machine with the host's variables, then written like copy.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ProvisionError, ProvisionErrors } from '../errors.js';
 import { checkBitcoinConf } from '../bitcoin/check.js';
@@ -32,8 +32,11 @@ export type TemplateArgs = z.output<typeof args>;
 /** Where a relative template `src` is looked for, in order. */
 export function templateCandidates(src: string, templateDirs: string[], playbookDir: string): string[] {
   if (isAbsolute(src)) return [src];
-  return [...templateDirs.map((d) => resolve(d, src)), resolve(playbookDir, 'templates', src)];
+  return [...new Set([...templateDirs.map((d) => resolve(d, src)), resolve(playbookDir, 'templates', src)])];
 }
+
+// A path under the current folder reads better relative to it, as the playbook's own path does.
+const shownPath = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
 
 /**
  * The variables with every Secret replaced by its value (the file needs the real thing), each one remembered by the
@@ -62,7 +65,7 @@ export const template = defineModule<TemplateArgs, ContentFile, FileState>({
     if (!path) {
       throw new ProvisionError({
         what: `template "${a.src}" not found`,
-        expected: `a file at ${tried.join(' or ')}`,
+        expected: `a file at ${tried.map(shownPath).join(' or ')}`,
         fix: 'check the name, or put the template in the templates/ folder next to the playbook',
         code: 'template-missing',
       });

@@ -337,7 +337,7 @@ const EXPECTED: Record<string, string> = {
       got: "a\\u0000b"
       fix: remove the NUL byte from the value`,
   'run-template-missing.yml': `failed: [h1] test/fixtures/bad/run-template-missing.yml:4:7: template "nope.conf.hbs" not found
-      expected: a file at ${CWD}/test/fixtures/bad/templates/nope.conf.hbs or ${CWD}/templates/nope.conf.hbs or ${CWD}/test/fixtures/bad/templates/nope.conf.hbs
+      expected: a file at test/fixtures/bad/templates/nope.conf.hbs or templates/nope.conf.hbs
       fix: check the name, or put the template in the templates/ folder next to the playbook`,
   'run-template-undefined-variable.yml': `failed: [h1] test/fixtures/bad/run-template-undefined-variable.yml:4:7: test/fixtures/bad/templates/undefined.conf.hbs:2:13: undefined variable "listen_port"
       fix: define "listen_port" (in the inventory, the play's vars, vars_files, or with -e listen_port=...) or give it a default: {{default listen_port "..."}}`,

@@ -24,6 +24,8 @@ export interface OursRun {
   steps: Record<string, number>;
   maxRssKb: number;
   firstConnectMs?: number;
+  /** CPU time (user + system) the process had used when its first connection started. */
+  firstConnectCpuMs?: number;
   output: string;
 }
 
@@ -35,7 +37,7 @@ export async function runOurs(playbook: string, inventory: string, args: string[
     const r = await timed(['node', '--import', INSTRUMENT, CLI, 'run', playbook, '-i', inventory, '--json', ...args], { env: { BENCH_STATS_FILE: statsFile } });
     const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
     const end = events.find((e) => e.type === 'run.end');
-    const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as { firstConnectMs?: number; maxRssKb: number };
+    const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as { firstConnectMs?: number; firstConnectCpuMs?: number; maxRssKb: number };
     const steps: Record<string, number> = {};
     for (const e of events) if (e.type === 'host.result') steps[e.host] = (steps[e.host] ?? 0) + (e.commands?.length ?? 0);
     const recap = (end?.recap ?? {}) as Record<string, { changed: number; failed: number; unreachable: number }>;
@@ -49,6 +51,7 @@ export async function runOurs(playbook: string, inventory: string, args: string[
       steps,
       maxRssKb: stats.maxRssKb,
       firstConnectMs: stats.firstConnectMs,
+      firstConnectCpuMs: stats.firstConnectCpuMs,
       output: r.stderr + events.filter((e) => e.type === 'host.result' && (e.status === 'failed' || e.status === 'unreachable')).map((e) => `${e.host} ${e.task}: ${e.msg}`).join('\n'),
     };
   } finally {

@@ -9,6 +9,8 @@ export interface ProbeHooks {
   probe(script: ShellText, signal?: AbortSignal): Promise<ExecResult>;
   /** Told before the first step that may change the host, so answers read before it are not used after it. */
   changing(): void;
+  /** Told when the module is done; `changed` false means it changed nothing (e.g. only a daemon-reload ran). */
+  done?(changed: boolean): void;
 }
 
 /** The outcome of one module invocation on one host. */
@@ -64,6 +66,7 @@ export async function executeModule(
     }
   }
   const changed = plan.changed ?? plan.steps.some((s) => !s.readOnly);
+  hooks?.done?.(changed);
   const last = applied.at(-1)?.result;
   const result: Record<string, unknown> = {
     changed,

@@ -63,6 +63,11 @@ export class ProbeBatcher {
         host.answers.clear();
         host.changedSinceBatch = true;
       },
+      // A task that changed nothing (its steps were a daemon-reload, say) is no sign of a converge from scratch:
+      // the next probe may batch again (the answers it may have outdated stay dropped).
+      done: (changed) => {
+        if (!changed) host.changedSinceBatch = false;
+      },
     };
   }
 
@@ -92,7 +97,10 @@ export class ProbeBatcher {
     const others = [...uses.keys()].filter((text) => text !== script.text);
     if (!others.length) {
       this.stats.single++;
-      return transport.exec(script, { signal });
+      const result = await transport.exec(script, { signal });
+      // Later tasks that send the very same probe (three ufw rules read the same state) use this answer.
+      if (uses.get(script.text) && result.code !== null) hp.answers.set(script.text, { result, uses: uses.get(script.text)! });
+      return result;
     }
     const all = [script.text, ...others];
     const result = await transport.exec(wrap(batchScript(all.map((text) => scripts.get(text)!)), false), { signal });

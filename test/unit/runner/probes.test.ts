@@ -202,6 +202,31 @@ describe('the batcher on one host', () => {
     expect(batcher.stats.single + batcher.stats.batches).toBe(2);
   });
 
+  it('after a task that changed nothing (a daemon-reload), batches again, and a probe later tasks repeat goes once', async () => {
+    const t = new Recording();
+    const list = [directory('s1', `${dir}/s`), directory('s2', `${dir}/s`), directory('s3', `${dir}/s`)];
+    const state = newHostState(localInventory(1).hosts.get('h1')!);
+    const env: TaskEnv = {
+      play: play(list), playbookDir: dir, templateDirs: [], check: false, diff: false, extraVars: {}, masker: new Masker(), verbose: 0,
+      transport: async () => t,
+    };
+    const batcher = new ProbeBatcher(env, (x) => list.slice(list.indexOf(x) + 1));
+    // The task before ran a step (answers dropped) but changed nothing.
+    const before = batcher.hooks(list[0], state);
+    before.changing();
+    before.done?.(false);
+    mkdirSync(join(dir, 's'));
+    const def = getModule('file')!;
+    const ctx = { host: 'h1', vars: {}, check: true, diff: false, become: false as const, playbookDir: dir, templateDirs: [], masker: new Masker() };
+    for (const x of list) {
+      const out = await executeModule(def, def.args.parse({ path: `${dir}/s`, state: 'directory' }), ctx, t, undefined, batcher.hooks(x, state));
+      expect(out.changed).toBe(false);
+    }
+    // s1, s2 and s3 send the same probe: one round trip answers all three.
+    expect(t.sent).toHaveLength(1);
+    expect(batcher.stats).toEqual({ batches: 0, batched: 0, single: 1, hits: 2 });
+  });
+
   it('drops every held answer when a step may change the host, and sends the next probe alone', async () => {
     const { t, list, state, batcher } = setup();
     const hooks = batcher.hooks(list[0], state);

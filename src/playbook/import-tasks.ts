@@ -82,12 +82,7 @@ async function importTasks(
   const resolved = path.resolve(path.dirname(loc.source.file), target);
   const chain = importing.length > 0 ? importing : [path.resolve(loc.source.file)];
   if (chain.includes(resolved)) {
-    problems.push({
-      what: `import_tasks cycle: ${[...chain, resolved].map((f) => path.relative(process.cwd(), f)).join(' → ')}`,
-      where: at(['import_tasks']),
-      fix: 'remove this import_tasks (a tasks file cannot import itself, directly or through others)',
-      code: 'import-cycle',
-    });
+    problems.push(importCycle('import_tasks', 'a tasks file', [...chain, resolved], at(['import_tasks'])));
     return [];
   }
   const shown = path.relative(process.cwd(), resolved) || resolved;
@@ -123,6 +118,16 @@ async function importTasks(
     tags: [...new Set([...tags, ...t.tags])],
     vars: { ...(vars as Record<string, unknown>), ...t.vars },
   }));
+}
+
+/** The problem of an import that would read a file already being read (`chain` ends with that file again). */
+export function importCycle(key: 'import_tasks' | 'import_playbook', subject: string, chain: string[], where: ProblemInfo['where']): ProblemInfo {
+  return {
+    what: `${key} cycle: ${chain.map((f) => path.relative(process.cwd(), f)).join(' → ')}`,
+    where,
+    fix: `remove this ${key} (${subject} cannot import itself, directly or through others)`,
+    code: 'import-cycle',
+  };
 }
 
 /**

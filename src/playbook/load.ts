@@ -7,7 +7,7 @@ import { TASK_KEYS, UNSUPPORTED_KEYS, playSchema } from './schema.js';
 import { resolveModuleName } from './module-args.js';
 import { loadLocalModules } from '../modules/local.js';
 import { didYouMean } from './suggest.js';
-import { checkImportedNotify, parseTaskList } from './import-tasks.js';
+import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.js';
 import type { Play, Playbook, Task } from './types.js';
 import { readSourceFile } from './yaml-checks.js';
 import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
@@ -203,12 +203,7 @@ async function importPlaybook(
   const resolved = path.resolve(dir, target);
   const chain = [...importing, path.resolve(file)];
   if (chain.includes(resolved)) {
-    problems.push({
-      what: `import_playbook cycle: ${[...chain, resolved].map((f) => path.relative(process.cwd(), f)).join(' → ')}`,
-      where: at(['import_playbook']),
-      fix: 'remove this import_playbook (a playbook cannot import itself, directly or through others)',
-      code: 'import-cycle',
-    });
+    problems.push(importCycle('import_playbook', 'a playbook', [...chain, resolved], at(['import_playbook'])));
     return [];
   }
   try {

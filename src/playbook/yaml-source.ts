@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ProblemInfo } from '../errors.js';
 import type { SourcePos } from './types.js';
 import { didYouMean } from './suggest.js';
+import { defOf, ZOD_WRAPPERS } from './zod-def.js';
 import { readSourceFile, structureProblems, syntaxProblems, textProblem } from './yaml-checks.js';
 
 /** A parsed YAML file that can still answer "where is this node?". */
@@ -311,23 +312,11 @@ export function objectKeysAt(schema: z.ZodType, path: readonly PathSeg[]): strin
   return keys.size > 0 ? [...keys] : undefined;
 }
 
-type Def = { type: string; [k: string]: unknown };
-function defOf(s: unknown): Def | undefined {
-  return (s as { _zod?: { def?: Def } })?._zod?.def;
-}
-
 function unwrap(s: unknown, depth = 0): unknown[] {
   const def = defOf(s);
   if (!def || depth > 20) return [];
+  if (ZOD_WRAPPERS.has(def.type)) return unwrap(def.innerType, depth + 1);
   switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return unwrap(def.innerType, depth + 1);
     case 'pipe':
       return unwrap(def.in, depth + 1);
     case 'lazy':

@@ -4,10 +4,8 @@
 import { z } from 'zod';
 import { CONNECTION_ALIASES, connectionVarsSchema, inventorySchema } from '../inventory/schema.js';
 import { CONNECTION_DOCS, GROUP_DOCS } from './keywords.js';
+import { defOf } from '../playbook/zod-def.js';
 import { lenientOverride, nodesOf, sharedDefs, walkZod, type Leniency } from './lenient.js';
-
-type Def = { type: string; [k: string]: unknown };
-const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
 
 /** The connection variables as a zod object: ours and Ansible's names, each nullable (null means unset). */
 export function connectionVariables(): z.ZodObject {

@@ -4,9 +4,7 @@
 // widens their JSON Schema, during z.toJSONSchema, through its `override` hook.
 import { z } from 'zod';
 import { booleanWord } from '../playbook/schema.js';
-
-type Def = { type: string; [k: string]: unknown };
-const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
+import { defOf, ZOD_WRAPPERS } from '../playbook/zod-def.js';
 
 /**
  * How a zod node is reached. The loader's conversions (checkModuleArgs: yes → true, "22" → 22, 22 → "22") apply to
@@ -26,16 +24,8 @@ export function walkZod(root: z.ZodType, visit: (node: z.ZodType, role: NodeRole
     const def = defOf(node);
     // Children of a union option, or of anything inside one, are in the union.
     const child: NodeRole = role === 'value' ? 'value' : 'in-union';
+    if (ZOD_WRAPPERS.has(def.type) || def.type === 'promise') return go(def.innerType, role);
     switch (def.type) {
-      case 'optional':
-      case 'nullable':
-      case 'default':
-      case 'prefault':
-      case 'nonoptional':
-      case 'readonly':
-      case 'catch':
-      case 'promise':
-        return go(def.innerType, role);
       case 'lazy':
         return go(lazyInner(node), role);
       case 'pipe':
@@ -82,7 +72,7 @@ export function unwrapZod(node: z.ZodType): z.ZodType {
   let current: unknown = node;
   for (let i = 0; i < 20; i++) {
     const def = defOf(current);
-    if (['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly', 'catch'].includes(def.type)) current = def.innerType;
+    if (ZOD_WRAPPERS.has(def.type)) current = def.innerType;
     else if (def.type === 'lazy') current = lazyInner(current);
     else if (def.type === 'pipe' && !isPreprocess(current)) current = def.in;
     else break;

@@ -2,25 +2,13 @@
 // first lab host's own sshd on ITS loopback (127.0.0.1:22 inside the host's network namespace): the control machine
 // cannot reach it directly, only by jumping through the lab host.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describeLab, sharedLab } from './shared-lab.js';
+import { cli } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const CLI = resolve('dist/cli/main.js');
 let dir: string;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    return { code: 0, stdout: (await run('node', [CLI, ...args])).stdout };
-  } catch (e) {
-    const err = e as { code: number; stdout: string };
-    return { code: err.code, stdout: err.stdout };
-  }
-}
 
 describeLab('ssh_config aliases and ProxyJump', () => {
   let bastion: { name: string; address: string };

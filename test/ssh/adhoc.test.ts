@@ -1,26 +1,14 @@
 // `provision exec` and `provision facts` through the built CLI against a real sshd on loopback.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { cli } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const CLI = resolve('dist/cli/main.js');
 let sshd: SshdHandle;
 let dir: string;
 let inventory: string;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    return { code: 0, stdout: (await run('node', [CLI, ...args])).stdout };
-  } catch (e) {
-    const err = e as { code: number; stdout: string };
-    return { code: err.code, stdout: err.stdout };
-  }
-}
 
 beforeAll(async () => {
   sshd = await startSshd({ addresses: ['127.0.0.5', '127.0.0.6'] });

@@ -1,4 +1,5 @@
 // One error family for everything a user can get wrong: where, what, expected vs got, and the fix.
+import { brand } from './brand.js';
 
 /** Where a problem is: a source position, a path into the document, a host, a task. */
 export interface Where {
@@ -67,6 +68,8 @@ export class ProvisionErrors extends Error {
     this.problems = problems;
   }
 }
+brand(ProvisionError, 'ProvisionError');
+brand(ProvisionErrors, 'ProvisionErrors');
 
 /** True for errors that are the user's to fix (print the message only, no stack). */
 export function isUserError(e: unknown): e is ProvisionError | ProvisionErrors {

@@ -1,8 +1,8 @@
-// provision's side: the built CLI (dist/) as a user runs it, with --json events, instrumented for the time to the
+// provision's side: the built CLI (dist/cli/main.js, started from its code cache as after its first use) as a user runs it, with --json events, instrumented for the time to the
 // first connection and peak memory (bench/instrument.mjs).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { timed } from './proc.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -59,8 +59,12 @@ export async function runOurs(playbook: string, inventory: string, args: string[
   }
 }
 
-/** `provision validate PLAYBOOK -i INVENTORY`: parse and validate only (no connection), timed. */
-export async function validateMs(playbook: string, inventory: string): Promise<number> {
+/**
+ * `provision validate PLAYBOOK -i INVENTORY`: parse and validate only (no connection), timed. `cold`: without the
+ * launcher's code cache for validate (removed first, as on a command's first use; the run writes it again).
+ */
+export async function validateMs(playbook: string, inventory: string, opts: { cold?: boolean } = {}): Promise<number> {
+  if (opts.cold) for (const f of readdirSync(dirname(CLI))) if (/^provision\.cjs\.validate\..*\.cache$/.test(f)) rmSync(join(dirname(CLI), f));
   const r = await timed(['node', CLI, 'validate', playbook, '-i', inventory]);
   if (r.code !== 0) throw new Error(`provision validate failed: ${r.stdout}${r.stderr}`);
   return r.ms;

@@ -28,7 +28,7 @@ export interface Report {
   rows: Row[];
   roundTrips: { before?: RoundTrips; after?: RoundTrips; variantBefore?: RoundTrips; variantAfter?: RoundTrips };
   /** Wall times from process start, and the CPU time used before the first connection. */
-  startup: { validateMs: number; firstConnectMs: number; firstConnectCpuMs: number };
+  startup: { validateMs: number; validateColdMs: number; firstConnectMs: number; firstConnectCpuMs: number };
   minutes: number;
 }
 
@@ -75,7 +75,8 @@ export function renderReport(r: Report): string {
       .filter(([, , x]) => x)
       .map(([p, b, x]) => `| ${p} | ${b} | ${x!.total} | ${x!.probes} | ${x!.total - x!.probes} |`),
     '',
-    `Start-up: \`provision validate playbooks/i2p-node.yml -i INVENTORY\` (node start, parse, validate) ${ms(r.startup.validateMs)}; ` +
+    `Start-up: \`provision validate playbooks/i2p-node.yml -i INVENTORY\` (node start, parse, validate) ${ms(r.startup.validateMs)} ` +
+      `(${ms(r.startup.validateColdMs)} on a command's first use, before the launcher has a code cache for it); ` +
       `a run's first connection starts ${ms(r.startup.firstConnectMs)} after the process started, having used ${ms(r.startup.firstConnectCpuMs)} of CPU time ` +
       '(wall time waits for the CPU when the machine is busy; CPU time much less so). Medians over every measured run.',
     '',

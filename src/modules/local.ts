@@ -10,6 +10,10 @@ import { registerModule } from './registry.js';
 
 const loaded = new Set<string>();
 
+/** Set by the CLI's launcher (scripts/launcher.mjs): code V8 runs from its code cache cannot import() on Node 20. */
+declare const __provisionImport: ((url: string) => Promise<Record<string, unknown>>) | undefined;
+const importFile = (url: string): Promise<Record<string, unknown>> => (typeof __provisionImport === 'function' ? __provisionImport(url) : import(url));
+
 /** True for a value shaped like a module definition (name, zod args, plan). */
 function isModule(v: unknown): v is ModuleDef {
   const m = v as Partial<ModuleDef> | null;
@@ -25,7 +29,7 @@ export async function loadLocalModules(playbookDir: string): Promise<string[]> {
     const path = join(dir, file);
     let exports: Record<string, unknown>;
     try {
-      exports = await import(pathToFileURL(path).href);
+      exports = await importFile(pathToFileURL(path).href);
     } catch (e) {
       throw new ProvisionError({ what: `cannot load module file: ${(e as Error).message.split('\n')[0]}`, where: { file: path }, code: 'local-module' });
     }

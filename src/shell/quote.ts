@@ -1,4 +1,5 @@
 // The ONLY place that turns values into shell text. Every module builds commands with these functions.
+import { brand } from '../brand.js';
 import { ProvisionError } from '../errors.js';
 import { Secret } from './secret.js';
 
@@ -9,6 +10,7 @@ export class ShellText {
     return this.text;
   }
 }
+brand(ShellText, 'ShellText');
 
 /** A value that may appear in a command. */
 export type ShellValue = string | number | Secret | ShellText;

@@ -1,4 +1,5 @@
 // Secrets are a distinct type: they print as *** everywhere and are revealed only where a command is built.
+import { brand } from '../brand.js';
 
 const MASK = '***';
 
@@ -22,6 +23,7 @@ export class Secret {
     return MASK;
   }
 }
+brand(Secret, 'Secret');
 
 /** Collects secret values seen during a run and blanks them out of any text. */
 export class Masker {

@@ -29,6 +29,9 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
 };
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
 const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true]));
+/** Handlebars' own helpers, known to its compiler without being listed. */
+const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'log', 'lookup', 'helperMissing', 'blockHelperMissing']);
+const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true } as const;
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
@@ -45,7 +48,7 @@ export function render(source: string, vars: Record<string, unknown>, where: Whe
   let fn = cache.get(source);
   try {
     if (!fn) {
-      fn = hb.compile(source, { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true });
+      fn = hb.compile(source, COMPILE_OPTIONS);
       cache.set(source, fn);
     }
     return fn(vars, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
@@ -62,19 +65,51 @@ export function render(source: string, vars: Record<string, unknown>, where: Whe
 export function templateSyntaxError(source: string, where: Where = {}): ProvisionError | undefined {
   let ast: hbs.AST.Program;
   try {
-    hb.precompile(source, { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true });
     ast = hb.parse(source);
   } catch (e) {
     return templateError(e, source, where);
   }
+  // Parsing is most of what the compiler checks; the rest (an unknown helper, partials) is found by walking the
+  // tree, which costs far less than compiling (start-up: every templated argument is checked before connecting).
   let partial = false;
+  let maybeUnknownHelper = false;
   const finder = new Handlebars.Visitor();
   finder.PartialStatement = finder.PartialBlockStatement = () => {
     partial = true;
   };
+  // The compiler calls a node a helper call when it has parameters or a hash (or is a subexpression) and refuses
+  // one whose name is not known. Block parameters (`as |x|`) can make such a node a plain value, so a suspect is
+  // confirmed by compiling: the compiler's own message is the one reported.
+  const suspect = (node: { params: unknown[]; hash?: unknown; path: hbs.AST.PathExpression | hbs.AST.Literal }, subexpression: boolean) => {
+    if (!(subexpression || node.params.length > 0 || node.hash)) return;
+    const name = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).parts[0] : undefined;
+    if (name === undefined || !BUILT_IN_HELPERS.has(name)) maybeUnknownHelper ||= name === undefined || !(name in knownHelpers);
+  };
+  const walk = Handlebars.Visitor.prototype;
+  finder.MustacheStatement = function (node) {
+    suspect(node, false);
+    return walk.MustacheStatement.call(this, node);
+  };
+  finder.BlockStatement = function (node) {
+    suspect(node, false);
+    return walk.BlockStatement.call(this, node);
+  };
+  finder.SubExpression = function (node) {
+    suspect(node, true);
+    return walk.SubExpression.call(this, node);
+  };
   finder.accept(ast);
-  if (!partial) return undefined;
-  return new ProvisionError({ what: 'template partials ({{> name}}) are not supported', where, fix: 'write the text into the template itself', code: 'template-syntax' });
+  if (partial) {
+    return new ProvisionError({ what: 'template partials ({{> name}}) are not supported', where, fix: 'write the text into the template itself', code: 'template-syntax' });
+  }
+  if (maybeUnknownHelper) {
+    try {
+      hb.precompile(source, COMPILE_OPTIONS);
+    } catch (e) {
+      return templateError(e, source, where);
+    }
+  }
+  return undefined;
 }
 
 function templateError(e: unknown, source: string, where: Where): ProvisionError {

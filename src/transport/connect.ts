@@ -3,8 +3,7 @@ import { stat, readFile } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { NodeSSH } from 'node-ssh';
-import ssh2 from 'ssh2';
+import type { NodeSSH } from 'node-ssh';
 import type { Connection } from '../inventory/types.js';
 import { checkHostKey, preferredHostKeyAlgorithms, readKnownHosts, target, type HostKeyRefusal } from './known-hosts.js';
 import { LocalTransport } from './local.js';
@@ -12,6 +11,14 @@ import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
 import { UnreachableError, type Transport } from './types.js';
 import { throughJump } from './jump.js';
 import type { Duplex } from 'node:stream';
+
+/**
+ * node-ssh and ssh2, loaded on the first SSH connection: commands that never connect (validate, list-tasks, schema,
+ * lab) start without them (~80 ms of module loading).
+ */
+let sshLibs: Promise<{ NodeSSH: typeof NodeSSH; parseKey: typeof import('ssh2').utils.parseKey }> | undefined;
+const loadSshLibs = () =>
+  (sshLibs ??= Promise.all([import('node-ssh'), import('ssh2')]).then(([nodeSsh, ssh2]) => ({ NodeSSH: nodeSsh.NodeSSH, parseKey: ssh2.default.utils.parseKey })));
 
 /** How connect() behaves; every field is optional. */
 export interface ConnectOptions {
@@ -99,7 +106,7 @@ async function authMethods(c: Connection, fail: (m: string, f?: string) => Unrea
     } catch (e) {
       throw fail(`cannot read private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check private_key_file for this host');
     }
-    const parsed = ssh2.utils.parseKey(text);
+    const parsed = (await loadSshLibs()).parseKey(text);
     if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: text }], tried: `key file ${file}` };
     if (/passphrase/.test(parsed.message)) {
       // provision never prompts; an agent holding the key can still log in.
@@ -113,7 +120,7 @@ async function authMethods(c: Connection, fail: (m: string, f?: string) => Unrea
     const file = join(home(), '.ssh', name);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     // Encrypted or unreadable default keys are skipped, as ssh does without a terminal to ask on.
-    if (text !== undefined && !(ssh2.utils.parseKey(text) instanceof Error)) keys.push({ file, text });
+    if (text !== undefined && !((await loadSshLibs()).parseKey(text) instanceof Error)) keys.push({ file, text });
   }
   const handler = [...agent, ...keys.map((k) => ({ type: 'publickey', username, key: k.text }))];
   if (!handler.length) {
@@ -187,7 +194,7 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
   const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
 
   let refusal: HostKeyRefusal | undefined;
-  const ssh = new NodeSSH();
+  const ssh = new (await loadSshLibs()).NodeSSH();
   // Destroy, not end: a server that never answers would keep a half-closed socket open until the timeout.
   const onAbort = () => sock.destroy();
   options.signal?.addEventListener('abort', onAbort, { once: true });

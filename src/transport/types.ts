@@ -1,4 +1,5 @@
 // How the runner reaches a host: run a shell script, feed it bytes, close. SSH and local implement the same thing.
+import { brand } from '../brand.js';
 import type { ShellText } from '../shell/quote.js';
 
 /** What one remote command returned. */
@@ -44,3 +45,4 @@ export class UnreachableError extends Error {
     this.name = 'UnreachableError';
   }
 }
+brand(UnreachableError, 'UnreachableError');

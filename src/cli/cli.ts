@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// argv → options → library calls. Nothing here knows how a run works; it only wires commands to the library.
+// The CLI: argv → options → library calls. Nothing here knows how a run works; it only wires commands to the
+// library. Built into dist/cli/provision.cjs by scripts/bundle.mjs; the `provision` command is scripts/launcher.mjs.
+import './zod-config.js';
 import { Command } from 'commander';
 import { registerRun } from './run.js';
 import { registerInspect } from './inspect.js';

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The `provision` command (installed as dist/cli/main.js by scripts/bundle.mjs): runs the CLI bundled in
+// provision.cjs, compiled from V8's code cache when there is one. Node 22 does this itself (module.enableCompileCache);
+// on Node 20 it takes vm.Script's cachedData. A command with no usable cache yet (first use, another Node, a new
+// build) runs normally and leaves one, next to the bundle, for the next time; a read-only install simply runs
+// without. The cache is named by a hash of the bundle and the Node version, because V8 itself only checks the
+// source's length.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import vm from 'node:vm';
+
+const dir = import.meta.dirname;
+const file = join(dir, 'provision.cjs');
+const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+const key = createHash('sha1').update(source).update(`${process.version} ${process.arch}`).digest('hex').slice(0, 16);
+// One cache per command: each leaves the code it ran compiled, and a run uses more than --version does.
+const command = /^[a-z][a-z-]{0,19}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+const cacheFile = join(dir, `provision.cjs.${command}.${key}.cache`);
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // none yet
+}
+// The same wrapper as Node's for CommonJS, on the first line, so line numbers in stack traces stay right.
+const wrapper = `(function (exports, require, module, __filename, __dirname, __provisionImport) {${source}\n})`;
+const script = new vm.Script(wrapper, { filename: file, cachedData });
+if (!cachedData || script.cachedDataRejected) {
+  process.once('exit', () => {
+    try {
+      const data = script.createCachedData();
+      for (const f of readdirSync(dir)) if (f.startsWith(`provision.cjs.${command}.`) && f.endsWith('.cache')) rmSync(join(dir, f), { force: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, data, { mode: 0o644 });
+      renameSync(tmp, cacheFile);
+    } catch {
+      // A read-only install: no cache, same behaviour.
+    }
+  });
+}
+const module = { exports: {} };
+// import() from code compiled out of a cache fails on Node 20 ("dynamic import callback was not specified"): the
+// bundle imports project-local modules through this function instead (src/modules/local.ts).
+script.runInThisContext()(module.exports, createRequire(file), module, file, dir, (url) => import(url));

@@ -3,6 +3,7 @@
 //
 //   npm run bench            # full run (~1 h on 2 quiet cores)
 //   npm run bench -- --quick # a smaller run (5 + 20 hosts, fewer repetitions)
+//   npm run bench -- --no-op # the no-op rows only (~25 min)
 //
 // Needs root, the lab's packages, and Debian's ansible (apt-get install -y ansible). Never part of `npm test`.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,10 +29,15 @@ const FILES = ['/etc/i2pd/i2pd.conf', '/etc/bitcoin/bitcoin.conf', '/etc/systemd
 const VARIANT_ARGS = ['-e', 'bitcoin_install=false', '--tags', 'i2pd,bitcoin,ufw'];
 
 const quick = process.argv.includes('--quick');
+// --no-op: only the no-op rows (20 systemd hosts with Ansible once; 20 and 100 chroot hosts, provision and the
+// floor), for checking a change to what a no-op costs in ~25 min. Writes bench/results/NOOP.md.
+const noopOnly = process.argv.includes('--no-op');
 // bigAnsibleReps: Ansible runs the no-op-at-scale rows in that many of the repetitions only (its 100-host no-op
 // costs ~10 min on 2 cores; provision runs all of them). The full run takes ~1 h on a quiet 2-core machine: from
 // scratch on 20 hosts (5 is in --quick), no-op on 5 and 20 systemd hosts and on 20 and 100 chroot hosts.
-const plan = quick
+const plan = noopOnly
+  ? { scratch: [] as number[], scratchReps: 0, systemdHosts: 20, noop: [20], reps: 1, perTask: [] as number[], chrootHosts: 100, big: [20, 100], bigAnsibleReps: 0 }
+  : quick
   ? { scratch: [5], scratchReps: 1, systemdHosts: 5, noop: [5], reps: 3, perTask: [1, 5], chrootHosts: 20, big: [5, 20], bigAnsibleReps: 3 }
   : { scratch: [20], scratchReps: 1, systemdHosts: 20, noop: [5, 20], reps: 3, perTask: [1, 20], chrootHosts: 100, big: [20, 100], bigAnsibleReps: 1 };
 
@@ -106,9 +112,13 @@ async function main(): Promise<void> {
         }
       }
     }
-    const same = new Set([...hashes.ours, ...hashes.ansible]).size === 1;
+    if (!lab) {
+      log(`lab of ${plan.systemdHosts} systemd hosts`);
+      lab = await upLab(plan.systemdHosts, 'systemd', dir, tarball, () => {});
+    }
+    const same = new Set([...hashes.ours, ...hashes.ansible]).size <= 1;
     if (!same) throw new Error(`the tools wrote different files:\nprovision:\n${hashes.ours.join('\n')}\nansible:\n${hashes.ansible.join('\n')}`);
-    log('both tools wrote byte-identical i2pd.conf, bitcoin.conf and bitcoind.service');
+    if (hashes.ours.length) log('both tools wrote byte-identical i2pd.conf, bitcoin.conf and bitcoind.service');
 
     // The last lab was converged from scratch for its first hosts only: converge the rest, then each tool must
     // find nothing to change on hosts the other converged.
@@ -184,7 +194,7 @@ async function main(): Promise<void> {
   ];
   const report: Report = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    quick,
+    mode: noopOnly ? '--no-op' : quick ? '--quick' : '',
     load: { start: loadAtStart, end: loadavg() },
     machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}`,
     versions: `provision ${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version} (node ${process.version}), ${await ansibleVersion()}, OpenSSH ${(await timed(['ssh', '-V'])).stderr.trim()}`,
@@ -196,7 +206,7 @@ async function main(): Promise<void> {
   };
   const md = renderReport(report);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/LATEST.md'), md);
+  writeFileSync(join(ROOT, `bench/results/${noopOnly ? 'NOOP' : 'LATEST'}.md`), md);
   process.stdout.write(md);
 }
 

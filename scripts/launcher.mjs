@@ -13,10 +13,17 @@ import vm from 'node:vm';
 
 const dir = import.meta.dirname;
 const file = join(dir, 'provision.cjs');
-const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+let source;
+try {
+  source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+} catch (e) {
+  process.stderr.write(`error: cannot read ${file} (${e.code ?? e.message})\n  fix: build it: npm run build (tsc, then scripts/bundle.mjs)\n`);
+  process.exit(70);
+}
 const key = createHash('sha1').update(source).update(`${process.version} ${process.arch}`).digest('hex').slice(0, 16);
 // One cache per command: each leaves the code it ran compiled, and a run uses more than --version does.
-const command = /^[a-z][a-z-]{0,19}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+const COMMANDS = ['run', 'validate', 'list-hosts', 'list-tasks', 'exec', 'facts', 'schema', 'lab'];
+const command = COMMANDS.includes(process.argv[2]) ? process.argv[2] : 'other';
 const cacheFile = join(dir, `provision.cjs.${command}.${key}.cache`);
 let cachedData;
 try {

@@ -18,7 +18,8 @@ export interface Row {
 /** Everything the report says. */
 export interface Report {
   date: string;
-  quick: boolean;
+  /** The run's option (--quick, --no-op), empty for the full run. */
+  mode: string;
   machine: string;
   /** /proc/loadavg's 1, 5 and 15 minute averages when the run started and when it ended (other work shares the machine). */
   load: { start: string; end: string };
@@ -41,7 +42,7 @@ const verdict = (ok: boolean) => (ok ? '**holds**' : '**does not hold**');
 export function renderReport(r: Report): string {
   const find = (prefix: string, hosts: number) => r.rows.find((x) => x.what.startsWith(prefix) && x.hosts === hosts);
   const lines = [
-    `# provision benchmark${r.quick ? ' (--quick)' : ''}`,
+    `# provision benchmark${r.mode ? ` (${r.mode})` : ''}`,
     '',
     `- Date: ${r.date}; the whole run took ${r.minutes.toFixed(1)} min.`,
     `- Machine: ${r.machine}.`,

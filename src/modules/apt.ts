@@ -75,14 +75,18 @@ export function aptProbeScript(a: AptArgs): ShellText {
   const names = a.name ?? [];
   const parts: ShellText[] = [new ShellText('export LC_ALL=C')];
   if (names.length) {
-    parts.push(sh`echo '#dpkg'; dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- ${names} 2>/dev/null`);
+    parts.push(sh`dpkg=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- ${names} 2>/dev/null)
+echo '#dpkg'; [ -n "$dpkg" ] && printf '%s\\n' "$dpkg"`);
     if (a.state === 'latest') parts.push(sh`echo '#policy'; apt-cache policy -- ${names} 2>/dev/null`);
     // For present, the candidate only names the version a missing package will get: ask only for the missing ones
-    // (apt-cache policy takes about a second on a host with full lists).
+    // (apt-cache policy takes about a second on a host with full lists). Which are missing is read from the
+    // status above by the shell itself (a line "NAME<tab>?i": installed), not by one dpkg-query per package.
     if (a.state === 'present') {
       parts.push(sh`set --
 for p in ${names}; do
-  dpkg-query -W -f='\${db:Status-Abbrev}\\n' -- "$p" 2>/dev/null | grep -q '^.i' || set -- "$@" "$p"
+  case "
+$dpkg" in *"
+$p\t"?i*) ;; *) set -- "$@" "$p" ;; esac
 done
 echo '#policy'; if [ $# -gt 0 ]; then apt-cache policy -- "$@" 2>/dev/null; fi`);
     }

@@ -78,6 +78,13 @@ describe('the launcher and its code cache', () => {
     expect(caches()).toEqual([expect.stringMatching(/^provision\.cjs\.other\./), first]);
   });
 
+  it('keeps a cache for each command of the CLI (others share one)', async () => {
+    const help = (await run('node', [cli, '--help'])).stdout;
+    const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^  ([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    const listed = /const COMMANDS = (\[[^\]]*\])/.exec(readFileSync(join(ROOT, 'scripts/launcher.mjs'), 'utf8'))![1];
+    expect(JSON.parse(listed.replaceAll("'", '"')).sort()).toEqual(commands.sort());
+  });
+
   it('runs from a corrupt cache as if there were none, and replaces it', async () => {
     const [file] = caches().filter((f) => f.includes('.validate.'));
     writeFileSync(join(home, 'dist/cli', file), 'not a V8 code cache');

@@ -3,7 +3,7 @@
 //
 //   npm run bench            # full run (~1 h on 2 quiet cores)
 //   npm run bench -- --quick # a smaller run (5 + 20 hosts, fewer repetitions)
-//   npm run bench -- --no-op # the no-op rows only (~25 min)
+//   npm run bench -- --no-op # the no-op rows only (~20 min)
 //
 // Needs root, the lab's packages, and Debian's ansible (apt-get install -y ansible). Never part of `npm test`.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,13 +30,13 @@ const VARIANT_ARGS = ['-e', 'bitcoin_install=false', '--tags', 'i2pd,bitcoin,ufw
 
 const quick = process.argv.includes('--quick');
 // --no-op: only the no-op rows (20 systemd hosts with Ansible once; 20 and 100 chroot hosts, provision and the
-// floor), for checking a change to what a no-op costs in ~25 min. Writes bench/results/NOOP.md.
+// floor; 2 repetitions), for checking a change to what a no-op costs in ~20 min. Writes bench/results/NOOP.md.
 const noopOnly = process.argv.includes('--no-op');
 // bigAnsibleReps: Ansible runs the no-op-at-scale rows in that many of the repetitions only (its 100-host no-op
 // costs ~10 min on 2 cores; provision runs all of them). The full run takes ~1 h on a quiet 2-core machine: from
 // scratch on 20 hosts (5 is in --quick), no-op on 5 and 20 systemd hosts and on 20 and 100 chroot hosts.
 const plan = noopOnly
-  ? { scratch: [] as number[], scratchReps: 0, systemdHosts: 20, noop: [20], reps: 1, perTask: [] as number[], chrootHosts: 100, big: [20, 100], bigAnsibleReps: 0 }
+  ? { scratch: [] as number[], scratchReps: 0, systemdHosts: 20, noop: [20], reps: 2, perTask: [] as number[], chrootHosts: 100, big: [20, 100], bigAnsibleReps: 0 }
   : quick
   ? { scratch: [5], scratchReps: 1, systemdHosts: 5, noop: [5], reps: 3, perTask: [1, 5], chrootHosts: 20, big: [5, 20], bigAnsibleReps: 3 }
   : { scratch: [20], scratchReps: 1, systemdHosts: 20, noop: [5, 20], reps: 3, perTask: [1, 20], chrootHosts: 100, big: [20, 100], bigAnsibleReps: 1 };

@@ -29,7 +29,7 @@ const FILES = ['/etc/i2pd/i2pd.conf', '/etc/bitcoin/bitcoin.conf', '/etc/systemd
 const VARIANT_ARGS = ['-e', 'bitcoin_install=false', '--tags', 'i2pd,bitcoin,ufw'];
 
 const quick = process.argv.includes('--quick');
-// --no-op: only the no-op rows (20 systemd hosts with Ansible once; 20 and 100 chroot hosts, provision and the
+// --no-op: only the no-op rows (20 systemd hosts with Ansible; 20 and 100 chroot hosts, provision and the
 // floor; 2 repetitions), for checking a change to what a no-op costs in ~20 min. Writes bench/results/NOOP.md.
 const noopOnly = process.argv.includes('--no-op');
 // bigAnsibleReps: Ansible runs the no-op-at-scale rows in that many of the repetitions only (its 100-host no-op

@@ -29,8 +29,8 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
 };
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
 const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true]));
-/** Handlebars' own helpers, known to its compiler without being listed. */
-const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'log', 'lookup', 'helperMissing', 'blockHelperMissing']);
+/** Every helper name the compiler knows: ours and Handlebars' own. */
+const HELPER_NAMES = new Set([...Object.keys(helpers), 'if', 'unless', 'each', 'with', 'log', 'lookup', 'helperMissing', 'blockHelperMissing']);
 const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true } as const;
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
@@ -83,7 +83,7 @@ export function templateSyntaxError(source: string, where: Where = {}): Provisio
   const suspect = (node: { params: unknown[]; hash?: unknown; path: hbs.AST.PathExpression | hbs.AST.Literal }, subexpression: boolean) => {
     if (!(subexpression || node.params.length > 0 || node.hash)) return;
     const name = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).parts[0] : undefined;
-    if (name === undefined || !BUILT_IN_HELPERS.has(name)) maybeUnknownHelper ||= name === undefined || !(name in knownHelpers);
+    if (name === undefined || !HELPER_NAMES.has(name)) maybeUnknownHelper = true;
   };
   const walk = Handlebars.Visitor.prototype;
   finder.MustacheStatement = function (node) {

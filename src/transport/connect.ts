@@ -63,15 +63,33 @@ export async function connectSsh(host: { name: string; connection: Connection },
   const c = host.connection;
   const where = target(c.address, c.port);
   const fail = (message: string, fix?: string) => new UnreachableError(host.name, message, fix);
-  const auth = await authMethods(c, fail);
+  const sources = await readKeySources(c, fail);
+  // The first attempt's TCP handshake runs while the keys are parsed, which loads the SSH libraries (~40 ms on a
+  // run's first connection); should that fail, the socket is closed.
+  const anyKey = sources.keyFile || sources.agent.length || sources.defaults.length;
+  let early = c.proxyJump || !anyKey ? undefined : earlySocket(host.name, c, options);
+  let auth: Auth;
+  try {
+    // Node issues the connect on its next tick: let it, before the libraries' synchronous loading.
+    if (early) await new Promise((r) => setImmediate(r));
+    auth = await authMethods(c, sources, fail);
+  } catch (e) {
+    early?.sock.then((s) => s.destroy(), () => {});
+    throw e;
+  }
   const retries = options.retries ?? DEFAULT_RETRIES;
   for (let attempt = 0; ; attempt++) {
-    if (options.signal?.aborted) throw fail(`connecting to ${where} was aborted`);
+    if (options.signal?.aborted) {
+      early?.sock.then((s) => s.destroy(), () => {});
+      throw fail(`connecting to ${where} was aborted`);
+    }
     let release: (() => void) | undefined;
     try {
       let sock: Socket | Duplex | undefined;
       if (c.proxyJump) ({ stream: sock, release } = await throughJump(host.name, c, (jump) => connectSsh(jump, { ...options, retries: 0 })));
-      const ssh = await attemptOnce(host.name, c, auth, options, sock);
+      const opened = early;
+      early = undefined;
+      const ssh = await attemptOnce(host.name, c, auth, options, sock, opened);
       return new SshTransport(host.name, where, ssh, options.maxChannels ?? DEFAULT_MAX_CHANNELS, release);
     } catch (e) {
       release?.();
@@ -94,18 +112,40 @@ async function isSocket(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isSocket(), () => false);
 }
 
-async function authMethods(c: Connection, fail: (m: string, f?: string) => UnreachableError): Promise<Auth> {
-  const username = c.user;
+/** What authMethods needs from the disk: the agent's socket, and the key file's text or the default keys' texts. */
+interface KeySources {
+  agent: object[];
+  keyFile?: { file: string; text: string };
+  defaults: { file: string; text: string }[];
+}
+
+/** Reads the key sources; an unreadable private_key_file fails here, before any connection is opened. */
+async function readKeySources(c: Connection, fail: (m: string, f?: string) => UnreachableError): Promise<KeySources> {
   const agentSock = process.env.SSH_AUTH_SOCK;
-  const agent = agentSock && (await isSocket(agentSock)) ? [{ type: 'agent', username, agent: agentSock }] : [];
+  const agent = agentSock && (await isSocket(agentSock)) ? [{ type: 'agent', username: c.user, agent: agentSock }] : [];
   if (c.privateKeyFile) {
     const file = c.privateKeyFile;
-    let text: string;
     try {
-      text = await readFile(file, 'utf8'); // ssh2 wants the key as a string (a Buffer throws)
+      return { agent, keyFile: { file, text: await readFile(file, 'utf8') }, defaults: [] }; // ssh2 wants the key as a string (a Buffer throws)
     } catch (e) {
       throw fail(`cannot read private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check private_key_file for this host');
     }
+  }
+  const defaults: { file: string; text: string }[] = [];
+  for (const name of DEFAULT_KEYS) {
+    const file = join(home(), '.ssh', name);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) defaults.push({ file, text });
+  }
+  return { agent, defaults };
+}
+
+/** The login methods to try, from the key sources (parsing keys loads the SSH libraries). */
+async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?: string) => UnreachableError): Promise<Auth> {
+  const { agent } = src;
+  const username = c.user;
+  if (src.keyFile) {
+    const { file, text } = src.keyFile;
     const parsed = (await loadSshLibs()).parseKey(text);
     if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: text }], tried: `key file ${file}` };
     if (/passphrase/.test(parsed.message)) {
@@ -115,13 +155,9 @@ async function authMethods(c: Connection, fail: (m: string, f?: string) => Unrea
     }
     throw fail(`private key file ${file} is not a private key (${parsed.message})`, 'point private_key_file at the private half of the key, not the .pub file');
   }
-  const keys: { file: string; text: string }[] = [];
-  for (const name of DEFAULT_KEYS) {
-    const file = join(home(), '.ssh', name);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    // Encrypted or unreadable default keys are skipped, as ssh does without a terminal to ask on.
-    if (text !== undefined && !((await loadSshLibs()).parseKey(text) instanceof Error)) keys.push({ file, text });
-  }
+  const { parseKey } = src.defaults.length ? await loadSshLibs() : { parseKey: undefined };
+  // Encrypted or unreadable default keys are skipped, as ssh does without a terminal to ask on.
+  const keys = src.defaults.filter((k) => !(parseKey!(k.text) instanceof Error));
   const handler = [...agent, ...keys.map((k) => ({ type: 'publickey', username, key: k.text }))];
   if (!handler.length) {
     throw fail(
@@ -132,6 +168,20 @@ async function authMethods(c: Connection, fail: (m: string, f?: string) => Unrea
   }
   const tried = [...(agent.length ? ['ssh-agent'] : []), ...keys.map((k) => `key file ${k.file}`)].join(', ');
   return { handler, tried };
+}
+
+/** A TCP connection being opened, and when it started (the attempt's timeout counts from then). */
+interface Opening {
+  sock: Promise<Socket>;
+  started: number;
+}
+
+function earlySocket(name: string, c: Connection, options: ConnectOptions): Opening {
+  const started = Date.now();
+  const sock = openSocket(name, c, options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
+  // Awaited later; until then a refusal must not count as an unhandled rejection.
+  sock.catch(() => {});
+  return { sock, started };
 }
 
 /** Opens the TCP connection; failures are AttemptFailed with plain messages. */
@@ -153,6 +203,8 @@ function openSocket(name: string, c: Connection, timeoutMs: number, signal?: Abo
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       sock.removeAllListeners('error');
+      // Until ssh2 takes the socket (its own listener reports errors), a reset only destroys it: attemptOnce sees that.
+      sock.on('error', () => {});
       resolve(sock);
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
@@ -181,17 +233,24 @@ function seconds(ms: number): string {
 }
 
 /** One connection attempt: TCP, SSH handshake with host key check, login. */
-async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions, through?: Socket | Duplex): Promise<NodeSSH> {
+async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions, through?: Socket | Duplex, opened?: Opening): Promise<NodeSSH> {
   const timeoutMs = options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = target(c.address, c.port);
   const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
-  const entries = (await Promise.all([knownHostsFile, ...extraFiles].map(readKnownHosts))).flat();
-  const started = Date.now();
-  const sock = through ?? (await openSocket(name, c, timeoutMs, options.signal));
+  const entries = (
+    await Promise.all([knownHostsFile, ...extraFiles].map(readKnownHosts)).catch((e) => {
+      opened?.sock.then((s) => s.destroy(), () => {});
+      throw e;
+    })
+  ).flat();
+  const started = opened?.started ?? Date.now();
+  const sock = through ?? (await (opened?.sock ?? openSocket(name, c, timeoutMs, options.signal)));
   // Nagle + delayed ACK cost ~40 ms per command on a request/response protocol like exec.
   if ('setNoDelay' in sock) sock.setNoDelay(true);
   const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
+  // Closed while the keys were parsed (an early socket): sshd dropped it (MaxStartups) or reset it.
+  if (sock.destroyed) throw closedBeforeHandshake(where, failed);
 
   let refusal: HostKeyRefusal | undefined;
   const ssh = new (await loadSshLibs()).NodeSSH();
@@ -247,7 +306,11 @@ function classify(
   if (e.code === 'ECONNRESET') return failed(`connection reset by ${where}`, true);
   // node-ssh's word for "closed before ready": sshd dropped us (MaxStartups) or is still starting.
   if (/No response from server|Connection lost before handshake/i.test(e.message)) {
-    return failed(`connection closed by ${where} before the SSH handshake finished`, true, 'sshd may be overloaded (MaxStartups) or still starting');
+    return closedBeforeHandshake(where, failed);
   }
   return failed(`SSH handshake with ${where} failed: ${e.message}`, false);
+}
+
+function closedBeforeHandshake(where: string, failed: (m: string, transient: boolean, fix?: string) => AttemptFailed): AttemptFailed {
+  return failed(`connection closed by ${where} before the SSH handshake finished`, true, 'sshd may be overloaded (MaxStartups) or still starting');
 }

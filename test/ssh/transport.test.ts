@@ -237,10 +237,40 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH connect failures', () => 
     expect(e.message).toBe(`timed out after 0.3 s connecting to ${ADDRESS}:${port}`);
   });
 
+  it('opens no connection when the private key file cannot be read', async () => {
+    let seen = 0;
+    const port = await listen(() => seen++);
+    const e = await rejection(connect({ name: 'db1', connection: { ...conn(port), privateKeyFile: join(sshd!.dir, 'missing_key') } }, { retries: 0 }));
+    expect(e.message).toBe(`cannot read private key file ${join(sshd!.dir, 'missing_key')}: ENOENT`);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toBe(0);
+  });
+
+  // The TCP handshake starts while the key is parsed; a key that turns out unusable closes that connection.
+  it.each([
+    ['not a key', () => writeFileSync(join(sshd!.dir, 'not_a_key'), 'hello\n') ?? join(sshd!.dir, 'not_a_key'), /^private key file .*not_a_key is not a private key \(/],
+    [
+      'an encrypted key',
+      () => (execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', join(sshd!.dir, 'locked_key')]), join(sshd!.dir, 'locked_key')),
+      /^private key file .*locked_key is encrypted and provision does not ask for passphrases$/,
+    ],
+  ])('refuses %s, and closes the connection it had begun', async (_what, makeKey, message) => {
+    const closed: Promise<void>[] = [];
+    const port = await listen((sock) => closed.push(new Promise((r) => sock.on('close', () => r()))));
+    const keyFile = makeKey();
+    const e = await rejection(connect({ name: 'db1', connection: { ...conn(port), privateKeyFile: keyFile } }, { retries: 0 }));
+    expect(e.message).toMatch(message);
+    // The server saw at most the one early connection, and it is closed (a leak would time this test out).
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed.length).toBeLessThanOrEqual(1);
+    await Promise.all(closed);
+  });
+
   it('retries a server that drops connections before the handshake (MaxStartups), then reports it plainly', async () => {
     let seen = 0;
     const port = await listen((sock) => (seen++, sock.destroy()));
-    const e = await rejection(connect({ name: 'db1', connection: conn(port) }, { retries: 2 }));
+    // A connect timeout longer than the test's own: a dropped connection must be seen as such, not waited out.
+    const e = await rejection(connect({ name: 'db1', connection: conn(port) }, { retries: 2, connectTimeoutMs: 60_000 }));
     expect(e.message).toBe(`connection closed by ${ADDRESS}:${port} before the SSH handshake finished`);
     expect(seen).toBe(3);
   });

@@ -84,7 +84,7 @@ export function closeAll(conns: Conn[]): void {
 }
 
 /**
- * Per host: the fact script and every probe the playbook's tasks send on a no-op converge of that host (the
+ * Per host: the fact script and every distinct probe the playbook's tasks send on a no-op converge of that host (the
  * tasks `tags` selects, `extraVars` applied), as ONE framed script, the way provision batches them. Facts come from
  * the host itself over `conn`.
  */
@@ -103,7 +103,9 @@ export async function probeScripts(conns: Conn[], playbook: Playbook, inventory:
       const tasks = play.tasks.filter((t) => !tags || t.tags.some((x) => tags.includes(x)));
       probes.push(...(await predictProbes(tasks, state, env, { runPrepare: true })));
     }
-    out.set(c.name, wrap(batchScript(probes), false));
+    // Identical probes (the three ufw tasks read the same state) are sent once, as provision's batch does.
+    const unique = [...new Map(probes.map((p) => [p.text, p])).values()];
+    out.set(c.name, wrap(batchScript(unique), false));
   }
   return out;
 }
@@ -113,7 +115,7 @@ async function execResult(conn: Conn, command: string) {
   return { stdout: r.stdout, stderr: '', code: r.code };
 }
 
-/** Each host runs its one probe script, all hosts at once; returns the wall time in ms and the probes per host. */
+/** Each host runs its one probe script, all hosts at once; returns the wall time in ms. */
 export async function oneScriptOnAll(conns: Conn[], scripts: Map<string, ShellText>): Promise<number> {
   const t0 = performance.now();
   await Promise.all(conns.map((c) => exec(c, scripts.get(c.name)!.text)));

@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import { gatherFactsProbe } from '../facts/gather.js';
 import { selectHosts } from '../inventory/select.js';
 import type { Host } from '../inventory/types.js';
-import { cmd, wrap } from '../shell/quote.js';
+import { becomeAs, cmd, wrap } from '../shell/quote.js';
 import { connect } from '../transport/connect.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import { loadInventoryArg } from './inventory-arg.js';
@@ -41,9 +41,12 @@ export function registerAdhoc(program: Command): void {
     .argument('<command...>', 'the command and its arguments (put -- before it)')
     .option('-T, --timeout <seconds>', 'kill the command after this long', positiveInt('--timeout', 86400))
     .action(async (pattern: string, argv: string[], opts: AdhocOptions) => {
-      const outcomes = await onHosts(pattern, opts, (t) =>
-        t.exec(wrap(cmd(...argv), opts.become ? { user: opts.becomeUser ?? 'root' } : false), { timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined }),
-      );
+      const outcomes = await onHosts(pattern, opts, (t, host) => {
+        // As in `run`: -b or the inventory's become; sudo only when the login user is not the become user already.
+        const c = host.connection;
+        const become = becomeAs(opts.become || c.become || false, opts.becomeUser ?? c.becomeUser ?? 'root', c.user);
+        return t.exec(wrap(cmd(...argv), become), { timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined });
+      });
       process.exitCode = exitCode(outcomes);
     });
 

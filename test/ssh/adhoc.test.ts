@@ -31,6 +31,12 @@ describe('provision exec', () => {
     expect(r.stdout.split('\n').sort().join('\n')).toBe(['', 'a | OK | rc=0', 'b | OK | rc=0', 'one two|$(id)|', 'one two|$(id)|'].join('\n'));
   });
 
+  it('runs --become without sudo when logged in as the become user already (as run does)', async () => {
+    const r = await cli('exec', 'a', '-i', inventory, '-b', '--become-user', sshd.user, '--', 'sh', '-c', 'echo "sudo=${SUDO_USER-none}"');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('a | OK | rc=0\nsudo=none\n');
+  });
+
   it('exits 2 when the command fails on a host, 4 when a host is unreachable', async () => {
     expect((await cli('exec', 'a', '-i', inventory, '--', 'false')).code).toBe(2);
     const r = await cli('exec', 'all', '-i', inventory, '--', 'true');

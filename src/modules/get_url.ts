@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 import { attrStep, chownSpec, groupArg, modeArg, ownerArg, type CurrentAttrs } from './files/attrs.js';
+import { sweepStaleTemps, tempTemplate } from './files/write.js';
 
 const args = z.strictObject({
   url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL without spaces').describe('Where to download from (http or https; redirects are followed)'),
@@ -56,7 +57,7 @@ export function parseGetUrlProbe(stdout: string): GetUrlState {
 
 /** The step's script: download to a temp file in dest's folder, verify, set attributes, rename over dest. */
 export function downloadScript(a: GetUrlArgs, downloader: 'curl' | 'wget'): ShellText {
-  const template = posix.join(posix.dirname(a.dest), `.${posix.basename(a.dest)}.provision-XXXXXX`);
+  const template = tempTemplate(a.dest);
   const fetch =
     downloader === 'curl'
       ? sh`curl -fsSL --proto =http,https --connect-timeout ${a.timeout} --speed-limit 1 --speed-time ${a.timeout} -o "$tmp" ${a.url}`
@@ -69,6 +70,7 @@ export function downloadScript(a: GetUrlArgs, downloader: 'curl' | 'wget'): Shel
   ];
   return sh`tmp=$(mktemp ${template}) || exit 1
 trap 'rm -f -- "$tmp"' EXIT
+${sweepStaleTemps(a.dest)}
 ${fetch} || exit $?
 got=$(sha256sum < "$tmp" | cut -d' ' -f1)
 if [ "$got" != ${a.checksum} ]; then

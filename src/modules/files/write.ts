@@ -35,10 +35,27 @@ export function validateScript(validate: string): ShellText {
   return new ShellText(words.map((w) => w.split('%s').map(quote).join('"$tmp"')).join(' '));
 }
 
+/** The temp file name mktemp fills in for a write to `dest`: hidden, in dest's folder (the rename stays atomic). */
+export function tempTemplate(dest: string): string {
+  return posix.join(posix.dirname(dest), `.${posix.basename(dest)}.provision-XXXXXX`);
+}
+
+/** How long a temp file of a write may exist before a later write to the same file takes it for a leftover. */
+export const STALE_TEMP_MINUTES = 60;
+
+/**
+ * Removes temp files that earlier writes to `dest` left behind when killed before their EXIT trap could run
+ * (SIGKILL, the OOM killer, a host crash): over STALE_TEMP_MINUTES old, so a write still running is never touched.
+ */
+export function sweepStaleTemps(dest: string): ShellText {
+  // find -name is a glob: the file's own name is matched literally.
+  const name = `.${posix.basename(dest).replace(/[[\]*?\\]/g, '\\$&')}.provision-??????`;
+  return sh`find -H ${posix.dirname(dest)} -maxdepth 1 -type f -name ${name} -mmin +${STALE_TEMP_MINUTES} -delete 2>/dev/null || :`;
+}
+
 /** The one step that writes `spec.content` to `spec.dest` atomically; the content travels on stdin. */
 export function atomicWriteStep(spec: WriteSpec): Step {
-  const dir = posix.dirname(spec.dest);
-  const template = posix.join(dir, `.${posix.basename(spec.dest)}.provision-XXXXXX`);
+  const template = tempTemplate(spec.dest);
   // A dropped connection ends stdin early and `cat` succeeds on what it got: only the full size may replace dest.
   // Writing to the dead session's stderr raises SIGPIPE, trapped so that the EXIT trap still removes the temp file.
   const parts: ShellText[] = [
@@ -47,6 +64,7 @@ dest=${spec.dest}
 tmp=$(mktemp ${template})
 trap 'rm -f -- "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM PIPE
+${sweepStaleTemps(spec.dest)}
 cat > "$tmp"
 got=$(wc -c < "$tmp")
 if [ "$got" -ne ${spec.content.length} ]; then

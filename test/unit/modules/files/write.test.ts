@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWriteStep, validateScript } from '../../../../src/modules/files/write.js';
 import { LocalTransport } from '../../../../src/transport/local.js';
@@ -31,6 +31,24 @@ describe('atomic write step', () => {
     expect(r.stderr).toMatch(/^chown: invalid user: .no-such-user-here.$/m);
     expect(await readFile(dest, 'utf8')).toBe('old\n');
     expect(await readdir(dir)).toEqual(['f']);
+  });
+
+  it('removes temp files an earlier write to the same file left behind (killed) over an hour ago, and nothing else', async () => {
+    const dest = join(dir, 'a[1].conf');
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+    const files = {
+      stale: '.a[1].conf.provision-Ab12Cd', // this file's, 2 h old: a write killed before its EXIT trap
+      fresh: '.a[1].conf.provision-Ef34Gh', // this file's, 10 min old: maybe a write still running
+      globTwin: '.a1.conf.provision-Ij56Kl', // what the name would match as a glob
+      other: '.b.conf.provision-Mn78Op', // another file's
+      longer: '.a[1].conf.provision-Qr90StX', // not mktemp's six characters
+    };
+    for (const [what, name] of Object.entries(files)) {
+      await writeFile(join(dir, name), 'x');
+      await utimes(join(dir, name), what === 'fresh' ? hoursAgo(1 / 6) : hoursAgo(2), what === 'fresh' ? hoursAgo(1 / 6) : hoursAgo(2));
+    }
+    expect((await apply(atomicWriteStep({ dest, content: Buffer.from('new\n') }))).code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['a[1].conf', files.fresh, files.globTwin, files.other, files.longer].sort());
   });
 
   it('writes exactly the bytes it is given, including none', async () => {

@@ -20,6 +20,15 @@ let sshLibs: Promise<{ NodeSSH: typeof NodeSSH; parseKey: typeof import('ssh2').
 const loadSshLibs = () =>
   (sshLibs ??= Promise.all([import('node-ssh'), import('ssh2')]).then(([nodeSsh, ssh2]) => ({ NodeSSH: nodeSsh.NodeSSH, parseKey: ssh2.default.utils.parseKey })));
 
+type ParsedKey = ReturnType<typeof import('ssh2').utils.parseKey>;
+/** Each key text parsed once per run, and handed to ssh2 parsed (it would parse it again on every connection). */
+const parsedKeys = new Map<string, ParsedKey>();
+async function parsedKey(text: string): Promise<ParsedKey> {
+  let parsed = parsedKeys.get(text);
+  if (!parsed) parsedKeys.set(text, (parsed = (await loadSshLibs()).parseKey(text)));
+  return parsed;
+}
+
 /** How connect() behaves; every field is optional. */
 export interface ConnectOptions {
   /** Record unknown host keys in known_hosts (trust on first use). A changed key is refused regardless. */
@@ -146,8 +155,8 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
   const username = c.user;
   if (src.keyFile) {
     const { file, text } = src.keyFile;
-    const parsed = (await loadSshLibs()).parseKey(text);
-    if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: text }], tried: `key file ${file}` };
+    const parsed = await parsedKey(text);
+    if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: parsed }], tried: `key file ${file}` };
     if (/passphrase/.test(parsed.message)) {
       // provision never prompts; an agent holding the key can still log in.
       if (agent.length) return { handler: agent, tried: `ssh-agent (key file ${file} is encrypted)` };
@@ -155,10 +164,13 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
     }
     throw fail(`private key file ${file} is not a private key (${parsed.message})`, 'point private_key_file at the private half of the key, not the .pub file');
   }
-  const { parseKey } = src.defaults.length ? await loadSshLibs() : { parseKey: undefined };
   // Encrypted or unreadable default keys are skipped, as ssh does without a terminal to ask on.
-  const keys = src.defaults.filter((k) => !(parseKey!(k.text) instanceof Error));
-  const handler = [...agent, ...keys.map((k) => ({ type: 'publickey', username, key: k.text }))];
+  const keys: { file: string; key: ParsedKey }[] = [];
+  for (const k of src.defaults) {
+    const key = await parsedKey(k.text);
+    if (!(key instanceof Error)) keys.push({ file: k.file, key });
+  }
+  const handler = [...agent, ...keys.map((k) => ({ type: 'publickey', username, key: k.key }))];
   if (!handler.length) {
     throw fail(
       `no SSH key to log in as ${username} at ${target(c.address, c.port)}: no private_key_file is set, no ssh-agent is ` +
@@ -314,3 +326,4 @@ function classify(
 function closedBeforeHandshake(where: string, failed: (m: string, transient: boolean, fix?: string) => AttemptFailed): AttemptFailed {
   return failed(`connection closed by ${where} before the SSH handshake finished`, true, 'sshd may be overloaded (MaxStartups) or still starting');
 }
+

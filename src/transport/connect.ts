@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeSSH } from 'node-ssh';
 import type { Connection } from '../inventory/types.js';
-import { checkHostKey, preferredHostKeyAlgorithms, readKnownHosts, target, type HostKeyRefusal } from './known-hosts.js';
+import { checkHostKey, preferredHostKeyAlgorithms, readKnownHostsFiles, target, type HostKeyRefusal } from './known-hosts.js';
 import { LocalTransport } from './local.js';
 import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
 import { UnreachableError, type Transport } from './types.js';
@@ -250,12 +250,10 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
   const where = target(c.address, c.port);
   const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
-  const entries = (
-    await Promise.all([knownHostsFile, ...extraFiles].map(readKnownHosts)).catch((e) => {
-      opened?.sock.then((s) => s.destroy(), () => {});
-      throw e;
-    })
-  ).flat();
+  const entries = await readKnownHostsFiles([knownHostsFile, ...extraFiles]).catch((e) => {
+    opened?.sock.then((s) => s.destroy(), () => {});
+    throw e;
+  });
   const started = opened?.started ?? Date.now();
   const sock = through ?? (await (opened?.sock ?? openSocket(name, c, timeoutMs, options.signal)));
   // Nagle + delayed ACK cost ~40 ms per command on a request/response protocol like exec.

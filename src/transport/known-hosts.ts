@@ -1,7 +1,7 @@
 // OpenSSH known_hosts: parse, look a host's key up (plain, [host]:port, patterns, hashed |1| entries, @revoked),
 // and record a new key (trust on first use). ssh2 has no known_hosts support of its own and accepts any key.
 import { createHash, createHmac } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** One key line of a known_hosts file. */
@@ -59,10 +59,16 @@ export function knownHostName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-// OpenSSH's match_pattern: `*` any run, `?` one character, case-insensitive for host names.
+// OpenSSH's match_pattern: `*` any run, `?` one character, case-insensitive for host names. Each pattern is
+// compiled once per run: a fleet-wide known_hosts is matched against every host.
+const globs = new Map<string, RegExp>();
 function globMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(name);
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    globs.set(pattern, re);
+  }
+  return re.test(name);
 }
 
 function hostsFieldMatches(hosts: string, name: string): boolean {
@@ -83,10 +89,43 @@ function hostsFieldMatches(hosts: string, name: string): boolean {
   return matched;
 }
 
-/** The entries that apply to `host` on `port` (cert-authority lines excluded: certificates are not supported). */
+/**
+ * Where to look for a host in a list of entries: lines that name hosts plainly, by lower-cased name; the others
+ * (patterns, negations, hashed names) are matched one by one, as before. Built once per list (lists read from a
+ * file are reused while the file is unchanged), so checking N hosts against an N-line file is not N² matches.
+ */
+interface EntryIndex {
+  plain: Map<string, number[]>;
+  scan: number[];
+}
+const indexes = new WeakMap<KnownHostEntry[], EntryIndex>();
+
+function indexOf(entries: KnownHostEntry[]): EntryIndex {
+  let index = indexes.get(entries);
+  if (index) return index;
+  index = { plain: new Map(), scan: [] };
+  entries.forEach((e, i) => {
+    const patterns = e.hosts.startsWith('|1|') ? [] : e.hosts.split(',');
+    if (!patterns.length || patterns.some((p) => /[*?]/.test(p) || p.startsWith('!'))) return index!.scan.push(i);
+    for (const p of new Set(patterns.map((p) => p.toLowerCase()))) {
+      const at = index!.plain.get(p);
+      if (at) at.push(i);
+      else index!.plain.set(p, [i]);
+    }
+  });
+  indexes.set(entries, index);
+  return index;
+}
+
+/** The entries that apply to `host` on `port`, in file order (cert-authority lines excluded: certificates are not supported). */
 export function entriesFor(entries: KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
   const name = knownHostName(host, port);
-  return entries.filter((e) => e.marker !== 'cert-authority' && hostsFieldMatches(e.hosts, name));
+  const index = indexOf(entries);
+  const at = [...(index.plain.get(name.toLowerCase()) ?? []), ...index.scan.filter((i) => hostsFieldMatches(entries[i].hosts, name))];
+  return at
+    .sort((a, b) => a - b)
+    .map((i) => entries[i])
+    .filter((e) => e.marker !== 'cert-authority');
 }
 
 /**
@@ -124,14 +163,37 @@ export function preferredHostKeyAlgorithms(entries: KnownHostEntry[], host: stri
   return [...new Set([...known, ...all])];
 }
 
-/** Reads and parses a known_hosts file; a missing file is an empty list. */
+// Parsed files, reused while the file's size, mtime, ctime and inode stay the same (every connection reads them).
+const parsed = new Map<string, { stamp: string; entries: KnownHostEntry[] }>();
+
+/** Reads and parses a known_hosts file; a missing file is an empty list. The list returned must not be changed. */
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   try {
-    return parseKnownHosts(await readFile(file, 'utf8'));
+    const info = await stat(file);
+    const stamp = `${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.ino}`;
+    const held = parsed.get(file);
+    if (held?.stamp === stamp) return held.entries;
+    const entries = parseKnownHosts(await readFile(file, 'utf8'));
+    parsed.set(file, { stamp, entries });
+    return entries;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
+}
+
+// Lists of several files, joined once while each file's list is the same.
+const joined = new Map<string, { parts: KnownHostEntry[][]; entries: KnownHostEntry[] }>();
+
+/** The entries of several known_hosts files, in order (the same list while none of them changed). */
+export async function readKnownHostsFiles(files: string[]): Promise<KnownHostEntry[]> {
+  const parts = await Promise.all(files.map(readKnownHosts));
+  const key = JSON.stringify(files);
+  const held = joined.get(key);
+  if (held && held.parts.length === parts.length && held.parts.every((p, i) => p === parts[i])) return held.entries;
+  const entries = parts.flat();
+  joined.set(key, { parts, entries });
+  return entries;
 }
 
 // Appends are serialized per file so that many hosts first seen at once cannot interleave or duplicate lines.
@@ -192,14 +254,14 @@ export function target(address: string, port: number): string {
 export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promise<HostKeyRefusal | undefined> {
   const { address, port, file } = check;
   const files = [file, ...(check.extraFiles ?? [])];
-  const perFile = await Promise.all(files.map(readKnownHosts));
-  let status = lookupHostKey(perFile.flat(), address, port, keyBlob);
+  let status = lookupHostKey(await readKnownHostsFiles(files), address, port, keyBlob);
   if (status === 'unknown' && check.acceptNew) status = await recordHostKey(file, address, port, keyBlob);
   if (status === 'match' || (status === 'unknown' && check.acceptNew)) return undefined;
   const where = target(address, port);
   const type = blobKeyType(keyBlob);
   const offered = `${type} key ${fingerprint(keyBlob)}`;
   // The line to point at: the first entry for this host with the offered key's type.
+  const perFile = await Promise.all(files.map(readKnownHosts));
   const at = (want: (e: KnownHostEntry) => boolean): string => {
     for (const [i, entries] of perFile.entries()) {
       const e = entriesFor(entries, address, port).find(want);

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   checkHostKey,
+  entriesFor,
   fingerprint,
   knownHostName,
   lookupHostKey,
   parseKnownHosts,
   preferredHostKeyAlgorithms,
+  readKnownHosts,
   recordHostKey,
 } from '../../../src/transport/known-hosts.js';
 
@@ -87,6 +89,14 @@ describe('lookupHostKey', () => {
     expect(status(`@revoked other.example ${ED1}\nnode1.example ${ED1}`, 'node1.example', 22, ED1)).toBe('match');
   });
 
+  it('matches plain names whatever their case, and returns a host\'s lines in file order, plain and patterned alike', () => {
+    expect(status(`Node1.Example ${ED1}`, 'node1.EXAMPLE', 22, ED1)).toBe('match');
+    const entries = parseKnownHosts(`*.example ${ECDSA}\nnode1.example ${ED1}\n|1|5grEgLux78sB9+oAcBRJaimCsZ8=|iRJ7UB9Ov+N2XtTowag4QEw+kyg= ${ED2}\nNODE1.example,node1.example ${ED1}`);
+    expect(entriesFor(entries, 'node1.example', 22).map((e) => e.line)).toEqual([1, 2, 3, 4]);
+    // A negation on a line of plain names still excludes the host from that line.
+    expect(entriesFor(parseKnownHosts(`node1.example,!node1.example ${ED1}\nnode1.example ${ED2}`), 'node1.example', 22).map((e) => e.line)).toEqual([2]);
+  });
+
   it('ignores @cert-authority lines (certificates are not supported)', () => {
     expect(status(`@cert-authority * ${ED2}`, 'node1.example', 22, ED1)).toBe('unknown');
   });
@@ -104,6 +114,17 @@ describe('preferredHostKeyAlgorithms', () => {
 describe('recordHostKey and checkHostKey on real files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'provision-kh-unit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a file once while it is unchanged, and again after a key is recorded in it', async () => {
+    const file = join(dir, 'reread');
+    writeFileSync(file, `a.example ${ED1}\n`);
+    const first = await readKnownHosts(file);
+    expect(await readKnownHosts(file)).toBe(first);
+    await recordHostKey(file, 'b.example', 22, blob(ED2));
+    const after = await readKnownHosts(file);
+    expect(after).not.toBe(first);
+    expect(after.map((e) => e.hosts)).toEqual(['a.example', 'b.example']);
+  });
 
   it('names a host [host]:port unless the port is 22', () => {
     expect(knownHostName('10.0.0.5', 22)).toBe('10.0.0.5');

@@ -1,5 +1,6 @@
 // `lab up`: base → repository → network → hosts → inventory, with everything recorded as it is created so a
 // failure (or a later `lab down`) can remove exactly what exists.
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -195,6 +196,8 @@ async function build(state: LabState, count: number, floodfills: number, baseDir
   const timeoutMs = (state.mode === 'systemd' ? 90_000 : 30_000) + state.hosts.length * 2000;
   // The first host that fails stops the others' waiting, so the teardown that follows races nothing.
   const waits = new AbortController();
+  // Every host's wait listens on it: 20 or 100 hosts are not a leak to warn about.
+  setMaxListeners(0, waits.signal);
   const stopWaits = () => waits.abort();
   signal?.addEventListener('abort', stopWaits, { once: true });
   const results = await Promise.allSettled(

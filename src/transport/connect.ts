@@ -83,13 +83,13 @@ export async function connectSsh(host: { name: string; connection: Connection },
     if (early) await new Promise((r) => setImmediate(r));
     auth = await authMethods(c, sources, fail);
   } catch (e) {
-    early?.sock.then((s) => s.destroy(), () => {});
+    early?.cancel();
     throw e;
   }
   const retries = options.retries ?? DEFAULT_RETRIES;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) {
-      early?.sock.then((s) => s.destroy(), () => {});
+      early?.cancel();
       throw fail(`connecting to ${where} was aborted`);
     }
     let release: (() => void) | undefined;
@@ -186,14 +186,29 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
 interface Opening {
   sock: Promise<Socket>;
   started: number;
+  /** Gives up on it: the connect and its timer stop, a connected socket is closed. */
+  cancel(): void;
 }
 
 function earlySocket(name: string, c: Connection, options: ConnectOptions): Opening {
   const started = Date.now();
-  const sock = openSocket(name, c, options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  const sock = openSocket(name, c, options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS, stop.signal);
   // Awaited later; until then a refusal must not count as an unhandled rejection.
-  sock.catch(() => {});
-  return { sock, started };
+  sock.then(
+    () => options.signal?.removeEventListener('abort', forward),
+    () => options.signal?.removeEventListener('abort', forward),
+  );
+  return {
+    sock,
+    started,
+    cancel: () => {
+      stop.abort();
+      sock.then((s) => s.destroy(), () => {});
+    },
+  };
 }
 
 /** Opens the TCP connection; failures are AttemptFailed with plain messages. */
@@ -251,7 +266,7 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
   const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
   const entries = await readKnownHostsFiles([knownHostsFile, ...extraFiles]).catch((e) => {
-    opened?.sock.then((s) => s.destroy(), () => {});
+    opened?.cancel();
     throw e;
   });
   const started = opened?.started ?? Date.now();
@@ -261,6 +276,10 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
   const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
   // Closed while the keys were parsed (an early socket): sshd dropped it (MaxStartups) or reset it.
   if (sock.destroyed) throw closedBeforeHandshake(where, failed);
+  if (options.signal?.aborted) {
+    sock.destroy();
+    throw failed(`connecting to ${where} was aborted`, false);
+  }
 
   let refusal: HostKeyRefusal | undefined;
   const ssh = new (await loadSshLibs()).NodeSSH();

@@ -100,7 +100,7 @@ describeLab('playbooks/i2p-node.yml on lab hosts', () => {
     for (const h of hosts) {
       expect(await out(h, 'systemctl is-active i2pd bitcoind')).toBe('active\nactive');
       expect(await out(h, "ss -ltnH | awk '{print $4}' | grep -cE '^127.0.0.1:(7656|7070)$'")).toBe('2');
-      expect(await out(h, "printf 'HELLO VERSION MIN=3.0 MAX=3.3\\n' | nc -w 5 -q 1 127.0.0.1 7656")).toMatch(/^HELLO REPLY RESULT=OK VERSION=3\.\d$/);
+      expect(await out(h, "printf 'HELLO VERSION MIN=3.0 MAX=3.3\\n' | nc -N -w 5 127.0.0.1 7656")).toMatch(/^HELLO REPLY RESULT=OK VERSION=3\.\d$/);
       expect(await out(h, 'stat -c "%a %U %G" /etc/i2pd/i2pd.conf /etc/bitcoin /etc/bitcoin/bitcoin.conf /var/lib/bitcoind')).toBe(
         '644 root root\n750 root bitcoin\n640 root bitcoin\n710 bitcoin bitcoin',
       );

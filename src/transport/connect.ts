@@ -182,6 +182,11 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
   return { handler, tried };
 }
 
+/** One attempt's time limit, TCP + handshake + login: the caller's, else the host's connect_timeout, else 10 s. */
+function attemptTimeoutMs(c: Connection, options: ConnectOptions): number {
+  return options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
 /** A TCP connection being opened, and when it started (the attempt's timeout counts from then). */
 interface Opening {
   sock: Promise<Socket>;
@@ -195,7 +200,7 @@ function earlySocket(name: string, c: Connection, options: ConnectOptions): Open
   const stop = new AbortController();
   const forward = () => stop.abort();
   options.signal?.addEventListener('abort', forward, { once: true });
-  const sock = openSocket(name, c, options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS, stop.signal);
+  const sock = openSocket(name, c, attemptTimeoutMs(c, options), stop.signal);
   // Awaited later; until then a refusal must not count as an unhandled rejection.
   sock.then(
     () => options.signal?.removeEventListener('abort', forward),
@@ -261,7 +266,7 @@ function seconds(ms: number): string {
 
 /** One connection attempt: TCP, SSH handshake with host key check, login. */
 async function attemptOnce(name: string, c: Connection, auth: Auth, options: ConnectOptions, through?: Socket | Duplex, opened?: Opening): Promise<NodeSSH> {
-  const timeoutMs = options.connectTimeoutMs ?? c.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = attemptTimeoutMs(c, options);
   const where = target(c.address, c.port);
   const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
@@ -343,4 +348,3 @@ function classify(
 function closedBeforeHandshake(where: string, failed: (m: string, transient: boolean, fix?: string) => AttemptFailed): AttemptFailed {
   return failed(`connection closed by ${where} before the SSH handshake finished`, true, 'sshd may be overloaded (MaxStartups) or still starting');
 }
-

@@ -56,4 +56,34 @@ describeLab('a playbook on lab hosts', () => {
     const pidAfter = (await labExec(lab.name, target.name, ['systemctl', 'show', '-p', 'MainPID', '--value', 'provision-demo'])).stdout.trim();
     expect(pidAfter).not.toBe(pidBefore);
   }, 240_000);
+
+  it('daemon_reload reloads systemd when the unit changed on disk, and a run that changes nothing reloads nothing', async () => {
+    const lab = sharedLab();
+    const h = lab.hosts[0];
+    const on = async (script: string) => (await labExec(lab.name, h.name, ['sh', '-c', script])).stdout.trim();
+    const needsReload = (unit: string) => on(`systemctl show -p NeedDaemonReload --value ${unit}`);
+    expect((await provision('-i', lab.inventoryFile, '-l', h.name)).code).toBe(0);
+    // A unit this playbook does not manage, kept loaded (started) and edited after systemd loaded it: only a
+    // daemon-reload clears its flag.
+    const sentinel = '/etc/systemd/system/provision-sentinel.service';
+    const unit = (exec: string) => `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=${exec}\\n' > ${sentinel}`;
+    await on(`${unit('/bin/true')} && systemctl daemon-reload && systemctl start provision-sentinel && ${unit('/bin/echo')}`);
+    try {
+      expect(await needsReload('provision-sentinel')).toBe('yes');
+      const noop = await provision('-i', lab.inventoryFile, '-l', h.name);
+      expect(noop.stdout).toContain('No changes: 1 host already in the desired state.');
+      expect(await needsReload('provision-sentinel')).toBe('yes');
+      // The demo unit edited by hand: its task writes it back, and the service task reloads systemd before the handler restarts it.
+      await on("sed -i 's/demo listener/demo listener, edited/' /etc/systemd/system/provision-demo.service");
+      expect(await needsReload('provision-demo')).toBe('yes');
+      const fix = await provision('-i', lab.inventoryFile, '-l', h.name, '-v');
+      expect(fix.code).toBe(0);
+      expect(fix.stdout).toContain('reload systemd units (systemctl daemon-reload): provision-demo.service changed on disk');
+      expect(await needsReload('provision-demo')).toBe('no');
+      expect(await needsReload('provision-sentinel')).toBe('no');
+      expect(await on('systemctl show -p Description --value provision-demo')).toBe('provision lab demo listener');
+    } finally {
+      await on(`systemctl stop provision-sentinel; rm -f ${sentinel}; systemctl daemon-reload`);
+    }
+  }, 240_000);
 });

@@ -52,7 +52,42 @@ describe('service plan (probe output → steps)', () => {
       note: 'i2pd (systemd): would be started (not installed yet: an earlier task may install it)',
     },
     { name: 'systemd: a masked unit is not started', probe: 'systemd-masked', args: { name: 'i2pd', state: 'started' }, steps: [], fail: 'service i2pd is masked: unmask it first (systemctl unmask i2pd)' },
-    { name: 'systemd: daemon_reload alone is not a change', probe: 'systemd-active-enabled', args: { name: 'i2pd', daemon_reload: true }, steps: ['systemctl daemon-reload'], note: 'i2pd (systemd): reloaded the systemd units' },
+    {
+      name: 'systemd: daemon_reload reloads a unit whose file changed since systemd loaded it, before anything else',
+      probe: 'systemd-changed-on-disk',
+      args: { name: 'fx-edited', state: 'restarted', daemon_reload: true },
+      steps: ['systemctl daemon-reload', 'systemctl restart -- fx-edited'],
+    },
+    {
+      name: 'systemd: daemon_reload does not reload what systemd already has loaded (a no-op run reloads nothing)',
+      probe: 'systemd-active-enabled',
+      args: { name: 'i2pd', state: 'started', enabled: true, daemon_reload: true },
+      steps: [],
+      note: 'i2pd (systemd): already enabled at boot, already running',
+    },
+    {
+      name: 'systemd: daemon_reload alone, with the unit changed on disk',
+      probe: 'systemd-changed-on-disk',
+      args: { name: 'fx-edited', daemon_reload: true },
+      steps: ['systemctl daemon-reload'],
+      note: 'fx-edited (systemd): reloaded the systemd units (fx-edited.service changed on disk)',
+    },
+    {
+      name: 'systemd: daemon_reload alone, nothing to reload',
+      probe: 'systemd-active-enabled',
+      args: { name: 'i2pd', daemon_reload: true },
+      steps: [],
+      note: "i2pd (systemd): systemd has the unit's current files loaded",
+    },
+    {
+      name: 'systemd: check mode says it would reload',
+      probe: 'systemd-changed-on-disk',
+      args: { name: 'fx-edited', daemon_reload: true },
+      check: true,
+      steps: ['systemctl daemon-reload'],
+      note: 'fx-edited (systemd): would reload the systemd units (fx-edited.service changed on disk)',
+    },
+    { name: 'init.d: daemon_reload alone has nothing to do', probe: 'sysv-ssh', args: { name: 'ssh', daemon_reload: true }, steps: [], note: 'ssh (sysv): no systemd: nothing to reload' },
     {
       name: 'init.d (captured): a stopped ssh is started through its script and its boot links are kept',
       probe: 'sysv-ssh',
@@ -85,8 +120,13 @@ describe('service plan (probe output → steps)', () => {
   });
 
   it('counts daemon-reload as no change but restarted as one', () => {
-    expect(planService(service.args.parse({ name: 'i2pd', daemon_reload: true }), captured('systemd-active-enabled'), { check: false }).changed).toBe(false);
+    expect(planService(service.args.parse({ name: 'fx-edited', daemon_reload: true }), captured('systemd-changed-on-disk'), { check: false }).changed).toBe(false);
     expect(planService(service.args.parse({ name: 'i2pd', state: 'restarted' }), captured('systemd-active-enabled'), { check: false }).changed).toBe(true);
+  });
+
+  it('reloads when systemd did not say whether the unit needs it (no NeedDaemonReload line)', () => {
+    const s = parseServiceProbe('init=systemd\nLoadState=loaded\nActiveState=active\nIsEnabledRc=0\nIsEnabled=enabled\n');
+    expect(planService(service.args.parse({ name: 'i2pd', daemon_reload: true }), s, { check: false }).steps.map((x) => x.script.text)).toEqual(['systemctl daemon-reload']);
   });
 
   it('reloads a running init.d service with force-reload', () => {
@@ -98,7 +138,7 @@ describe('service plan (probe output → steps)', () => {
 describe('service probe', () => {
   it('follows the facts, and detects systemd itself when facts were not gathered', () => {
     expect(serviceProbeScript('i2pd', 'systemd').text).toBe(
-      "echo init=systemd\nsystemctl show -p LoadState -p ActiveState -- i2pd 2>/dev/null\ne=$(systemctl is-enabled -- i2pd 2>/dev/null); echo \"IsEnabledRc=$?\"; echo \"IsEnabled=$e\"",
+      "echo init=systemd\nsystemctl show -p LoadState -p ActiveState -p NeedDaemonReload -- i2pd 2>/dev/null\ne=$(systemctl is-enabled -- i2pd 2>/dev/null); echo \"IsEnabledRc=$?\"; echo \"IsEnabled=$e\"",
     );
     expect(serviceProbeScript('i2pd', undefined).text).toMatch(/^if \[ -d \/run\/systemd\/system \]; then echo init=systemd\n/);
   });

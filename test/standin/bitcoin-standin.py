@@ -13,7 +13,11 @@
 #  whether the SAM session is really up shows in localaddresses (its .b32.i2p address) when accepting incoming.
 #  Python 3.11 standard library only (Debian 12's python3); no other dependency.
 # =====================================================================================================================
-import base64, hashlib, hmac, http.server, ipaddress, json, os, secrets, signal, socket, socketserver, sys, threading, time, urllib.error, urllib.request
+import base64, json, os, socket, sys, threading, time
+# What only the daemon needs is left out of bitcoin-cli, which the verification runs on every host on every run: it
+# starts in ~30 ms instead of ~100 (the real one is a small native program).
+if 'cli' not in os.path.basename(sys.argv[0]):
+    import hashlib, hmac, http.server, ipaddress, secrets, signal, socketserver
 
 VERSION = '29.1.0'
 CLIENT_VERSION = 290100
@@ -673,6 +677,22 @@ def bitcoind(argv):
 
 
 # ---------------------------------------------------------------------------------------------------- bitcoin-cli
+def http_post(host, port, body, credentials):
+    """One JSON-RPC request over HTTP/1.0 (the server closes after answering): (status, body)."""
+    auth = base64.b64encode(credentials.encode()).decode()
+    head = f'POST / HTTP/1.0\r\nHost: {host}:{port}\r\nAuthorization: Basic {auth}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n'
+    with socket.create_connection((host.strip('[]'), port), timeout=900) as sock:
+        sock.sendall(head.encode() + body)
+        data = b''
+        while chunk := sock.recv(65536):
+            data += chunk
+    status_line, _, rest = data.partition(b'\r\n')
+    parts = status_line.split(b' ', 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise OSError(f'not an HTTP reply: {status_line[:80]!r}')
+    return int(parts[1]), rest.partition(b'\r\n\r\n')[2]
+
+
 def bitcoin_cli(argv):
     first = next((i for i, a in enumerate(argv) if not a.startswith('-')), len(argv))
     options, words = argv[:first], argv[first:]  # options, then the command and its parameters
@@ -712,28 +732,23 @@ def bitcoin_cli(argv):
     wait_timeout = float(settings.get('rpcwaittimeout', '0') or 0)
     started = time.time()
     while True:
-        request = urllib.request.Request(f'http://{host}:{port}/', data=body, method='POST', headers={
-            'Authorization': 'Basic ' + base64.b64encode(credentials.encode()).decode(), 'Content-Type': 'application/json'})
         try:
-            with urllib.request.urlopen(request, timeout=900) as response:
-                reply = json.loads(response.read())
-            break
-        except urllib.error.HTTPError as e:
-            if e.code == 401:
-                print('error: Authorization failed: Incorrect rpcuser or rpcpassword', file=sys.stderr)
-                return 1
-            try:
-                reply = json.loads(e.read())
-            except ValueError:
-                print(f'error: server returned HTTP error {e.code}', file=sys.stderr)
-                return 1
-            break
-        except (urllib.error.URLError, OSError):
+            status, payload = http_post(host, port, body, credentials)
+        except OSError:
             if wait and (wait_timeout == 0 or time.time() - started < wait_timeout):
                 time.sleep(1)
                 continue
             print(f'error: timeout on transient error: Could not connect to the server {host}:{port}\n\nMake sure the bitcoind server is running and that you are connecting to the correct RPC port.\nUse "bitcoin-cli -help" for more info.', file=sys.stderr)
             return 1
+        if status == 401:
+            print('error: Authorization failed: Incorrect rpcuser or rpcpassword', file=sys.stderr)
+            return 1
+        try:
+            reply = json.loads(payload)
+        except ValueError:
+            print(f'error: server returned HTTP error {status}', file=sys.stderr)
+            return 1
+        break
     if reply.get('error'):
         print(f'error code: {reply["error"]["code"]}\nerror message:\n{reply["error"]["message"]}', file=sys.stderr)
         return 1
@@ -746,5 +761,4 @@ def bitcoin_cli(argv):
 
 
 if __name__ == '__main__':
-    program = os.path.basename(sys.argv[0])
-    sys.exit(bitcoin_cli(sys.argv[1:]) if 'cli' in program else bitcoind(sys.argv[1:]))
+    sys.exit(bitcoin_cli(sys.argv[1:]) if 'cli' in os.path.basename(sys.argv[0]) else bitcoind(sys.argv[1:]))

@@ -187,9 +187,19 @@ describe('the bitcoind stand-in', () => {
     const pid = Number(readFileSync(join(dir, 'd.pid'), 'utf8'));
     expect(existsSync(join(dir, 'regtest', '.cookie'))).toBe(true);
     const cli = (...a: string[]) => execFileSync(join(bin, 'bitcoin-cli'), [...args, ...a], { encoding: 'utf8' });
+    const failing = (...a: string[]) => {
+      try {
+        return `0 ${execFileSync(join(bin, 'bitcoin-cli'), [...args, ...a], { encoding: 'utf8', stdio: 'pipe' })}`;
+      } catch (e) {
+        return `${(e as { status: number }).status} ${(e as { stderr: string }).stderr}`;
+      }
+    };
     expect(JSON.parse(cli('getblockchaininfo')).chain).toBe('regtest');
+    expect(failing('getblock', '"00"')).toBe('1 error code: -32601\nerror message:\nMethod not found\n');
+    expect(failing('-rpcuser=x', '-rpcpassword=y', 'uptime')).toBe('1 error: Authorization failed: Incorrect rpcuser or rpcpassword\n');
     expect(cli('stop')).toBe('Bitcoin Core stopping\n');
     await until(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, 'the daemon to exit');
+    expect(failing('uptime')).toMatch(/^1 error: timeout on transient error: Could not connect to the server 127\.0\.0\.1:\d+\n/);
     expect([existsSync(join(dir, 'd.pid')), existsSync(join(dir, 'regtest', '.cookie'))]).toEqual([false, false]);
     expect(readFileSync(join(dir, 'regtest', 'debug.log'), 'utf8').split('\n')[0]).toMatch(/TEST STAND-IN for Bitcoin Core version v29\.1\.0 \(not Bitcoin Core/);
   }, 20000);

@@ -29,7 +29,11 @@ export interface Report {
   rows: Row[];
   roundTrips: { before?: RoundTrips; after?: RoundTrips; variantBefore?: RoundTrips; variantAfter?: RoundTrips };
   /** Wall times from process start, and the CPU time used before the first connection. */
-  startup: { validateMs: number; validateColdMs: number; firstConnectMs: number; firstConnectCpuMs: number };
+  /**
+   * quiet*: `provision run` of the no-op on one host, on its own (nothing else running), quietRuns times; firstConnect*:
+   * the same instrument over every measured run, most of them right after another run's work on the lab hosts.
+   */
+  startup: { validateMs: number; validateColdMs: number; quietMs: number; quietCpuMs: number; quietRuns: number; firstConnectMs: number; firstConnectCpuMs: number };
   minutes: number;
 }
 
@@ -78,8 +82,10 @@ export function renderReport(r: Report): string {
     '',
     `Start-up: \`provision validate playbooks/i2p-node.yml -i INVENTORY\` (node start, parse, validate) ${ms(r.startup.validateMs)} ` +
       `(${ms(r.startup.validateColdMs)} on a command's first use, before the launcher has a code cache for it); ` +
-      `a run's first connection starts ${ms(r.startup.firstConnectMs)} after the process started, having used ${ms(r.startup.firstConnectCpuMs)} of CPU time ` +
-      '(wall time waits for the CPU when the machine is busy; CPU time much less so). Medians over every measured run.',
+      `\`provision run\` of the no-op on one host, on its own (${r.startup.quietRuns} runs, nothing else running), opens its first connection ` +
+      `${ms(r.startup.quietMs)} after the process started, having used ${ms(r.startup.quietCpuMs)} of CPU time; over every measured run above ` +
+      `(most of them started while the lab hosts were still busy with the previous run's work) ${ms(r.startup.firstConnectMs)} ` +
+      `(${ms(r.startup.firstConnectCpuMs)} CPU): wall time waits for the CPU when the machine is busy, CPU time much less so. Medians.`,
     '',
     '## Targets',
     '',
@@ -102,6 +108,9 @@ export function renderReport(r: Report): string {
     const x = large.ours / small.ours;
     lines.push(`- ${large.hosts} hosts no-op under 3× the ${small.hosts}-host time: ${x.toFixed(2)}× — ${verdict(x < 3)}; peak memory under 300 MB: ${large.rssMb.toFixed(0)} MB — ${verdict(large.rssMb < 300)}.`);
   }
-  lines.push(`- CLI start-up before the first connection under 300 ms: ${ms(r.startup.firstConnectMs)} wall (${ms(r.startup.firstConnectCpuMs)} CPU) — ${verdict(r.startup.firstConnectMs < 300)}.`);
+  lines.push(
+    `- CLI start-up before the first connection under 300 ms, run on its own: ${ms(r.startup.quietMs)} wall (${ms(r.startup.quietCpuMs)} CPU) — ${verdict(r.startup.quietMs < 300)}; ` +
+      `over every measured run, on a busy machine: ${ms(r.startup.firstConnectMs)}.`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -101,6 +101,23 @@ describe('the launcher and its code cache', () => {
     expect(after).not.toEqual(before);
   });
 
+  it('keeps the code a first use ran in its cache, however long that use ran', async () => {
+    // V8 drops the bytecode of functions that did not run for a few major GCs; the cache is written at exit, so a
+    // long first run (a converge from scratch) wrote one without start-up's code. --stress-flush-code makes every
+    // major GC drop it; the preload runs major GCs just before the launcher writes the cache.
+    const validateCache = () => caches().filter((f) => f.includes('.validate.'));
+    const size = () => statSync(join(home, 'dist/cli', validateCache()[0])).size;
+    for (const f of validateCache()) rmSync(join(home, 'dist/cli', f));
+    await validate();
+    const whole = size();
+    const gcs = join(home, 'gcs.mjs');
+    writeFileSync(gcs, "process.on('exit', () => { for (let i = 0; i < 8; i++) globalThis.gc(); });\n");
+    for (const f of validateCache()) rmSync(join(home, 'dist/cli', f));
+    await run('node', ['--expose-gc', '--stress-flush-code', '--import', gcs, cli, 'validate', join(ROOT, 'playbooks/i2p-node.yml'), '-i', join(ROOT, 'inventories/example.yml')]);
+    expect(size()).toBeGreaterThan(whole * 0.95);
+    for (const f of validateCache()) rmSync(join(home, 'dist/cli', f));
+  });
+
   it('works in a read-only install, without a cache', async () => {
     for (const f of caches()) rmSync(join(home, 'dist/cli', f));
     chmodSync(join(home, 'dist/cli'), 0o555);

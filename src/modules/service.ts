@@ -80,6 +80,8 @@ export function parseServiceProbe(stdout: string): ServiceState {
 /** Pure: the service's state → the systemctl or init.d commands that bring it where it should be. */
 export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleContext, 'check'>): Plan {
   const n = a.name;
+  // systemd's name for it: "i2pd" is i2pd.service; a name with a unit suffix is used as given.
+  const unit = /\.(service|socket|timer|path|mount|target)$/.test(n) ? n : `${n}.service`;
   const steps: Step[] = [];
   const notes: string[] = [];
   let running: boolean;
@@ -104,7 +106,7 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
       steps: [],
       fail:
         s.init === 'systemd'
-          ? `service ${n}: systemd knows no unit ${n}.service; if a task just wrote its unit file, set daemon_reload: true`
+          ? `service ${n}: systemd knows no unit ${unit}; if a task just wrote its unit file, set daemon_reload: true`
           : `service ${n}: no executable /etc/init.d/${n} on this host (and it does not run systemd)`,
     };
   }
@@ -113,7 +115,7 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
   // Only when this unit needs it: a daemon-reload makes systemd re-run its generators and re-read every unit (~0.15 s
   // of the host's CPU), which a run that changed nothing has no reason to cost every host. Ansible reloads every time.
   const reload = a.daemon_reload && s.init === 'systemd' ? (missing ? 'not loaded' : s.needReload ? 'changed on disk' : undefined) : undefined;
-  if (reload) steps.push({ describe: `reload systemd units (systemctl daemon-reload): ${n}.service ${reload}`, script: cmd('systemctl', 'daemon-reload') });
+  if (reload) steps.push({ describe: `reload systemd units (systemctl daemon-reload): ${unit} ${reload}`, script: cmd('systemctl', 'daemon-reload') });
 
   if (a.enabled !== undefined && a.enabled !== enabled) {
     const script =
@@ -153,7 +155,7 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
   }
   if (!notes.length && a.daemon_reload) {
     notes.push(
-      reload ? `${ctx.check ? 'would reload' : 'reloaded'} the systemd units (${n}.service ${reload})` : s.init === 'systemd' ? "systemd has the unit's current files loaded" : 'no systemd: nothing to reload',
+      reload ? `${ctx.check ? 'would reload' : 'reloaded'} the systemd units (${unit} ${reload})` : s.init === 'systemd' ? "systemd has the unit's current files loaded" : 'no systemd: nothing to reload',
     );
   }
   const prefix = ctx.check && changed ? 'would be ' : '';

@@ -87,6 +87,13 @@ describe('service plan (probe output → steps)', () => {
       steps: ['systemctl daemon-reload'],
       note: 'fx-edited (systemd): would reload the systemd units (fx-edited.service changed on disk)',
     },
+    {
+      name: 'systemd: a name given with its unit suffix is not suffixed again',
+      probe: 'systemd-changed-on-disk',
+      args: { name: 'fx-edited.service', daemon_reload: true },
+      steps: ['systemctl daemon-reload'],
+      note: 'fx-edited.service (systemd): reloaded the systemd units (fx-edited.service changed on disk)',
+    },
     { name: 'init.d: daemon_reload alone has nothing to do', probe: 'sysv-ssh', args: { name: 'ssh', daemon_reload: true }, steps: [], note: 'ssh (sysv): no systemd: nothing to reload' },
     {
       name: 'init.d (captured): a stopped ssh is started through its script and its boot links are kept',

@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     } finally {
       closeAll(conns);
     }
-    // Start-up on its own: the no-op on one host of this lab, nothing else running (the runs above overlap the tail of
+    // Start-up on its own: the no-op on one host of this lab, no other run going (the runs above overlap the tail of
     // the previous run's work on the hosts), so the time to the first connection is parse, validate and plan.
     for (let i = 0; i < STARTUP_RUNS; i++) {
       const r = await runOurs(NODE_PLAYBOOK, sys.oursInventory, ['--limit', limitTo(sys, 1)]);

@@ -30,7 +30,7 @@ export interface Report {
   roundTrips: { before?: RoundTrips; after?: RoundTrips; variantBefore?: RoundTrips; variantAfter?: RoundTrips };
   /** Wall times from process start, and the CPU time used before the first connection. */
   /**
-   * quiet*: `provision run` of the no-op on one host, on its own (nothing else running), quietRuns times; firstConnect*:
+   * quiet*: `provision run` of the no-op on one host, on its own (no other run going; the hosts keep their daemons running), quietRuns times; firstConnect*:
    * the same instrument over every measured run, most of them right after another run's work on the lab hosts.
    */
   startup: { validateMs: number; validateColdMs: number; quietMs: number; quietCpuMs: number; quietRuns: number; firstConnectMs: number; firstConnectCpuMs: number };
@@ -82,7 +82,7 @@ export function renderReport(r: Report): string {
     '',
     `Start-up: \`provision validate playbooks/i2p-node.yml -i INVENTORY\` (node start, parse, validate) ${ms(r.startup.validateMs)} ` +
       `(${ms(r.startup.validateColdMs)} on a command's first use, before the launcher has a code cache for it); ` +
-      `\`provision run\` of the no-op on one host, on its own (${r.startup.quietRuns} runs, nothing else running), opens its first connection ` +
+      `\`provision run\` of the no-op on one host, on its own (${r.startup.quietRuns} runs, no other run going), opens its first connection ` +
       `${ms(r.startup.quietMs)} after the process started, having used ${ms(r.startup.quietCpuMs)} of CPU time; over every measured run above ` +
       `(most of them started while the lab hosts were still busy with the previous run's work) ${ms(r.startup.firstConnectMs)} ` +
       `(${ms(r.startup.firstConnectCpuMs)} CPU): wall time waits for the CPU when the machine is busy, CPU time much less so. Medians.`,

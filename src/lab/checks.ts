@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ProvisionError } from '../errors.js';
+import { installCommand, installMachinePackages, MACHINE_PACKAGES } from './machine-packages.js';
 import { have, run } from './run.js';
 import type { LabMode } from './state.js';
 
-const INSTALL_FIX = 'install the lab packages: `bash .ci/lab.sh` (or apt-get install debootstrap iproute2 dpkg-dev systemd-container openssh-client)';
 
 /** Throws unless this is Linux, as root. */
 export function assertLinuxRoot(): void {
@@ -18,8 +18,9 @@ export function assertLinuxRoot(): void {
   }
 }
 
-/** Throws when a kernel feature or a program the lab needs is missing. */
-export async function preflight(mode: LabMode, needDebootstrap: boolean): Promise<void> {
+/** Installs the Debian packages the lab lacks (saying which through log); throws when a kernel feature or a program
+ * the lab needs is missing and cannot be installed. */
+export async function preflight(mode: LabMode, needDebootstrap: boolean, log: (line: string) => void): Promise<void> {
   assertLinuxRoot();
   if (!existsSync('/proc/self/ns/net')) {
     throw new ProvisionError({ what: 'lab: this kernel has no network namespaces (/proc/self/ns/net is missing)', fix: 'use a kernel built with CONFIG_NET_NS', code: 'lab-kernel' });
@@ -27,11 +28,12 @@ export async function preflight(mode: LabMode, needDebootstrap: boolean): Promis
   if (!(await hasOverlay())) {
     throw new ProvisionError({ what: 'lab: this kernel has no overlayfs (not in /proc/filesystems, modprobe overlay failed)', fix: 'use a kernel with CONFIG_OVERLAY_FS', code: 'lab-kernel' });
   }
+  await installMachinePackages(log);
   const programs = ['ip', 'ssh', 'ssh-keygen', 'nsenter', 'mount', 'umount', 'tar', 'apt-get', 'dpkg-scanpackages'];
   programs.push(mode === 'systemd' ? 'systemd-nspawn' : 'unshare');
   if (needDebootstrap) programs.push('debootstrap');
   for (const p of programs) {
-    if (!(await have(p))) throw new ProvisionError({ what: `lab: ${p} is not installed on this machine`, fix: INSTALL_FIX, code: 'lab-missing-program' });
+    if (!(await have(p))) throw new ProvisionError({ what: `lab: ${p} is not installed on this machine`, fix: installCommand(MACHINE_PACKAGES), code: 'lab-missing-program' });
   }
 }
 

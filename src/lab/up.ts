@@ -96,7 +96,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     throw new ProvisionError({ what: `lab: invalid mode "${String(mode)}"`, expected: 'systemd or chroot', code: 'lab-mode' });
   }
   const cachedBase = existsSync(join(cacheDir(), `base-${baseKey()}`)) || existsSync(join(cacheDir(), `base-${baseKey()}.tar.zst`)) || existsSync(join(cacheDir(), `base-${baseKey()}.tar.gz`));
-  await preflight(mode, !cachedBase);
+  await preflight(mode, !cachedBase, log);
   const old = await readState(name);
   if (old) {
     if (await anythingRunning(old)) {

@@ -40,7 +40,8 @@ export interface PackageState {
 /** The probe's view: packages by name (without ":arch"), and the package lists' age. */
 export interface AptState {
   packages: Record<string, PackageState>;
-  /** Seconds since the lists were last refreshed (update-success-stamp or the lists folder), or undefined if unknown. */
+  /** Seconds since the lists were last refreshed (our update stamp or the newest list file); undefined when the host has
+   * no package lists at all, which makes them stale. */
   cacheAge?: number;
 }
 
@@ -91,9 +92,14 @@ done
 echo '#policy'; if [ $# -gt 0 ]; then apt-cache policy -- "$@" 2>/dev/null; fi`);
     }
   }
+  // The lists' age: our update stamp, else the newest list file itself (never a folder's mtime: `lab up` or a
+  // clean-up that empties the folder makes it look brand new). No list files at all: no age, so they are stale.
   parts.push(new ShellText(`echo '#cache'
-echo "stamp=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null)"
-echo "lists=$(stat -c %Y /var/lib/apt/lists 2>/dev/null)"
+set -- /var/lib/apt/lists/*_Packages*
+if [ -e "$1" ]; then
+  echo "lists=$(stat -c %Y -- "$@" | sort -n | tail -n 1)"
+  echo "stamp=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null)"
+fi
 echo "now=$(date +%s)"`));
   return join(parts);
 }
@@ -135,23 +141,37 @@ export function parseAptProbe(stdout: string): AptState {
   return { packages, ...(newest > 0 && now > 0 ? { cacheAge: Math.max(0, now - newest) } : {}) };
 }
 
+// After the refresh: a package still without a candidate fails the task by name, before apt-get says less.
+function requireCandidates(names: string[]): ShellText {
+  return sh`for p in ${names}; do
+  case "$(LC_ALL=C apt-cache policy -- "$p" 2>/dev/null)" in
+    *"Candidate: ("*|"") echo "provision: no installable version of $p, even after refreshing the package lists; check the name and the host's apt sources" >&2; exit 100 ;;
+  esac
+done`;
+}
+
 /** Pure: which packages differ, and the fewest apt-get runs that fix them. */
 export function planApt(a: AptArgs, s: AptState, ctx: Pick<ModuleContext, 'check'>): Plan {
   const names = a.name ?? [];
   const state = (n: string) => s.packages[baseName(n)] ?? {};
   const steps: Step[] = [];
   const notes: string[] = [];
-  const refresh = a.update_cache && (s.cacheAge === undefined || a.cache_valid_time === 0 || s.cacheAge >= a.cache_valid_time);
+  const missing = names.filter((n) => state(n).installed === undefined);
+  const present = names.filter((n) => state(n).installed !== undefined);
+  // Packages to install that the lists do not offer: lists older than the source that has them, or a wrong name.
+  const unknown = a.state === 'absent' ? [] : missing.filter((n) => state(n).candidate === undefined);
+  const stale = s.cacheAge === undefined || a.cache_valid_time === 0 || s.cacheAge >= a.cache_valid_time;
+  // cache_valid_time saves a refresh, it never costs an install: lists that lack a wanted package are refreshed once.
+  const refresh = a.update_cache && (stale || unknown.length > 0);
   if (refresh) {
     steps.push({
       describe: 'update the package lists (apt-get update)',
       script: withLockReport(sh`${aptGet(a, 'update')} && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`),
     });
-    notes.push(ctx.check ? 'would update the package lists' : 'package lists updated');
+    const why = stale ? '' : ` (${unknown.join(', ')} had no installable version in lists ${s.cacheAge} s old)`;
+    notes.push(`${ctx.check ? 'would update the package lists' : 'package lists updated'}${why}`);
   } else if (a.update_cache) notes.push(`package lists are ${s.cacheAge} s old (valid for ${a.cache_valid_time} s)`);
 
-  const missing = names.filter((n) => state(n).installed === undefined);
-  const present = names.filter((n) => state(n).installed !== undefined);
   const result: Record<string, unknown> = { installed: [], upgraded: [], removed: [], cache_updated: refresh };
   let changed = false;
   if (a.state === 'absent') {
@@ -164,7 +184,6 @@ export function planApt(a: AptArgs, s: AptState, ctx: Pick<ModuleContext, 'check
     if (missing.length) notes.push(`already absent: ${missing.join(', ')}`);
   } else {
     // Without a refreshed cache, a package with no candidate cannot be installed: say why now, not after apt fails.
-    const unknown = missing.filter((n) => state(n).candidate === undefined);
     if (unknown.length && !refresh) {
       return { steps: [], fail: `no installable version of ${unknown.join(', ')} in the host's package lists; check the name, or set update_cache: true` };
     }
@@ -178,7 +197,8 @@ export function planApt(a: AptArgs, s: AptState, ctx: Pick<ModuleContext, 'check
       const rec = a.install_recommends === undefined ? [] : a.install_recommends ? ['-o', 'APT::Install-Recommends=true'] : ['--no-install-recommends'];
       steps.push({
         describe: `install ${toInstall.join(', ')}`,
-        script: sh`${withLockReport(aptGet(a, ...rec, 'install', '--', ...toInstall))}
+        script: sh`${unknown.length ? requireCandidates(unknown) : new ShellText(':')}
+${withLockReport(aptGet(a, ...rec, 'install', '--', ...toInstall))}
 dpkg-query -W -f='provision-installed\\t\${Package}\\t\${Version}\\n' -- ${toInstall}`,
       });
       changed = true;

@@ -1,7 +1,7 @@
 // Host key checks at fleet scale: N hosts checked against one N-line known_hosts (a fleet's shared file), per host,
 // the way every connection checks: read the file(s), order host key algorithms, look the offered key up. Compared in
 // the same run with reading and parsing the file afresh for every host (what each connection did before the parsed
-// file was reused). Run: node --import ./bench/loader.mjs bench/known-hosts.ts [N]
+// file was reused). Run: node --import ./scripts/ts-loader.mjs bench/known-hosts.ts [N]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,8 +1,9 @@
-// The lab that .ci/run brings up before jest: its name and inventory come from the environment. Without them the
-// lab suites skip, and say why once.
+// The lab the lab suites share: the lab project's global set-up (test/setup/lab.ts) brings it up, or a caller gives
+// one through PROVISION_LAB_NAME and PROVISION_LAB_INVENTORY. Without one the lab suites skip, the reason recorded.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { recordSkip, strict } from '../setup/skips.js';
 
 /** The shared lab as its inventory describes it. */
 export interface SharedLab {
@@ -15,28 +16,25 @@ export interface SharedLab {
 
 /** Why lab suites cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
-  if (process.platform !== 'linux') return 'lab tests need Linux';
-  if (process.getuid?.() !== 0) return 'lab tests need root';
+  if (process.env.PROVISION_LAB_SKIP) return process.env.PROVISION_LAB_SKIP;
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return 'the lab needs Linux and root';
   if (!process.env.PROVISION_LAB_INVENTORY || !process.env.PROVISION_LAB_NAME) {
-    return 'PROVISION_LAB_INVENTORY and PROVISION_LAB_NAME are not set (.ci/run sets them after `provision lab up`)';
+    return 'PROVISION_LAB_INVENTORY and PROVISION_LAB_NAME are not set (the lab project\'s global set-up sets them)';
   }
   return undefined;
 }
 
-let told = false;
-
-/** describe() when the shared lab is there, describe.skip() with a printed reason when it is not (a failing test
- * instead when PROVISION_LAB_REQUIRED=1: CI tried to bring the lab up and must not pass by skipping). */
+/** describe() when the shared lab is there; a failing test when bringing it up failed, or when it is missing and
+ * PROVISION_TESTS_STRICT=1 (CI: lab suites must never pass by skipping); else describe.skip(), the reason recorded
+ * for the summary at the end of the run. */
 export function describeLab(title: string, body: () => void): void {
+  const error = process.env.PROVISION_LAB_ERROR;
   const reason = skipReason();
-  if (reason && process.env.PROVISION_LAB_REQUIRED === '1') {
-    describe(title, () => it('needs the shared lab', () => expect(`no shared lab: ${reason}`).toBe('a shared lab')));
+  if (error || (reason && strict())) {
+    describe(title, () => it('needs the shared lab', () => expect(error ?? `no shared lab: ${reason}`).toBe('a shared lab')));
     return;
   }
-  if (reason && !told) {
-    told = true;
-    process.stderr.write(`lab tests skipped: ${reason}\n`);
-  }
+  if (reason) recordSkip('test/lab/', `lab suites: ${reason}`);
   (reason ? describe.skip : describe)(title, body);
 }
 

@@ -355,14 +355,6 @@ function leaks(text: string): string[] {
   return ['    at ', 'undefined', '[object Object]', 'NaN'].filter((w) => words.includes(w));
 }
 
-if (process.env.DUMP_BAD) {
-  it('dumps', async () => {
-    const out: [string, string][] = [];
-    for (const name of fixtures) out.push([name, (await outcomeOf(name)).text]);
-    writeFileSync(process.env.DUMP_BAD!, JSON.stringify(out));
-  }, 60_000);
-}
-
 describe('every malformed file in test/fixtures/bad is refused with one clear message', () => {
   it('has a pinned message for every fixture, and a fixture for every pinned message', () => {
     expect(fixtures.sort()).toEqual(Object.keys(EXPECTED).sort());

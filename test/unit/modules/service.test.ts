@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseServiceProbe, planService, service, serviceProbeScript } from '../../../src/modules/service.js';
@@ -148,11 +147,6 @@ describe('service probe', () => {
       "echo init=systemd\nsystemctl show -p LoadState -p ActiveState -p NeedDaemonReload -- i2pd 2>/dev/null\ne=$(systemctl is-enabled -- i2pd 2>/dev/null); echo \"IsEnabledRc=$?\"; echo \"IsEnabled=$e\"",
     );
     expect(serviceProbeScript('i2pd', undefined).text).toMatch(/^if \[ -d \/run\/systemd\/system \]; then echo init=systemd\n/);
-  });
-
-  it('on this machine (no systemd as PID 1) finds the init.d script of ssh', () => {
-    const s = parseServiceProbe(execFileSync('/bin/sh', ['-c', serviceProbeScript('ssh', undefined).text], { encoding: 'utf8' }));
-    expect(s).toMatchObject({ init: 'sysv', script: true });
   });
 
   it.each([

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '../../../src/template/render.js';
 import * as vars from './vars.js';
+import { recordSkip } from '../../setup/skips.js';
 
 const bin = process.env.I2PD_BIN ?? (existsSync('/usr/sbin/i2pd') ? '/usr/sbin/i2pd' : undefined);
 const isRoot = process.getuid?.() === 0;
 const skipReason = !bin ? 'no i2pd binary (set I2PD_BIN)' : !isRoot ? 'needs root for unshare -n' : undefined;
+if (skipReason) recordSkip('test/unit/templates/i2pd-real.test.ts', `the rendered i2pd.conf against a real i2pd: ${skipReason} (the lab suites run it on lab hosts)`);
 const maybe = skipReason ? it.skip : it;
 
 /** Starts i2pd with the config; resolves with its exit code, or 'running' if it is still up after `ms`. */

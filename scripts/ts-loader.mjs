@@ -1,6 +1,6 @@
-// Runs the benchmark's TypeScript (bench/*.ts and the src/ it imports) straight from source: a Node module hook that
-// strips types with the TypeScript compiler already in devDependencies (tsx is not installed).
-//   node --import ./bench/loader.mjs bench/run.ts
+// Runs TypeScript (bench/*.ts, the tests' global set-up, and the src/ they import) straight from source: a Node
+// module hook that strips types with the TypeScript compiler already in devDependencies (tsx is not installed).
+//   node --import ./scripts/ts-loader.mjs bench/run.ts
 import { register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';

@@ -1,0 +1,40 @@
+// jest global set-up of the lab project (runs only when a lab suite is selected): brings up the shared lab the lab
+// suites use (3 systemd hosts, lab `jest`) unless the caller gave one (PROVISION_LAB_NAME and
+// PROVISION_LAB_INVENTORY), and says where. Where it cannot (not Linux, not root), every lab suite skips with that
+// one reason; where bringing it up fails, every lab suite fails with the error (PROVISION_LAB_ERROR).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labDown, labUp } from '../../src/lab/index.js';
+import { recordSkip } from './skips.js';
+
+/** The name of the lab npm test brings up for itself. */
+export const OWN_LAB = 'jest';
+
+const say = (line: string) => process.stderr.write(`npm test: ${line}\n`);
+
+export default async function labSetup(): Promise<void> {
+  if (process.env.PROVISION_LAB_NAME && process.env.PROVISION_LAB_INVENTORY) return;
+  const cannot = process.platform !== 'linux' ? `the lab needs Linux (this is ${process.platform})` : process.getuid?.() !== 0 ? 'the lab needs root; run npm test as root' : undefined;
+  if (cannot) {
+    process.env.PROVISION_LAB_SKIP = cannot;
+    recordSkip('test/lab/', `lab suites: ${cannot}`);
+    return;
+  }
+  const inventory = join(mkdtempSync(join(tmpdir(), 'provision-jest-lab-')), 'inventory.yml');
+  say(`bringing up a lab of 3 hosts for the lab suites (lab ${OWN_LAB}; taken down at the end)`);
+  const started = Date.now();
+  try {
+    // The remains of an earlier run that was killed before its teardown.
+    await labDown(OWN_LAB);
+    await labUp({ name: OWN_LAB, hosts: 3, inventory, log: (line) => say(`lab: ${line}`) });
+  } catch (e) {
+    process.env.PROVISION_LAB_ERROR = `npm test could not bring up its lab: ${(e as Error).message}`;
+    say(process.env.PROVISION_LAB_ERROR);
+    return;
+  }
+  say(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.env.PROVISION_LAB_NAME = OWN_LAB;
+  process.env.PROVISION_LAB_INVENTORY = inventory;
+  process.env.PROVISION_LAB_OWNED = '1';
+}

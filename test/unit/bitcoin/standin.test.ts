@@ -81,6 +81,8 @@ describe('the bitcoind stand-in', () => {
     sams.push(sam);
     const node = await startNode([`i2psam=127.0.0.1:${sam.port}`, 'i2pacceptincoming=1']);
     await until(async () => (await i2pNetwork(node)).reachable, 'i2p reachable');
+    // Reachable is reported as soon as i2psam is set (as Bitcoin Core does), not once the session exists.
+    await until(() => sam.sessions.size > 0, 'the SAM session');
 
     const [id] = [...sam.sessions.keys()];
     expect(sam.commands.slice(0, 3).map((c) => c.replace(/DESTINATION=\S+/, 'DESTINATION=<key>'))).toEqual([

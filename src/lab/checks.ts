@@ -2,10 +2,16 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ProvisionError } from '../errors.js';
+import { cmd } from '../shell/quote.js';
 import { installCommand, installMachinePackages, MACHINE_PACKAGES } from './machine-packages.js';
 import { have, run } from './run.js';
 import type { LabMode } from './state.js';
 
+
+/** The command line that runs provision ARGS again as root (sudo keeps PATH, where npx and node are). */
+export function asRoot(args: string[]): string {
+  return cmd('sudo', '--preserve-env=PATH', 'npx', 'provision', ...args).text;
+}
 
 /** Throws unless this is Linux, as root. */
 export function assertLinuxRoot(): void {
@@ -14,7 +20,7 @@ export function assertLinuxRoot(): void {
   }
   const uid = process.getuid?.() ?? -1;
   if (uid !== 0) {
-    throw new ProvisionError({ what: `lab: needs root (it creates network namespaces, mounts and a bridge); running as uid ${uid}`, fix: 'run it as root, e.g. with sudo', code: 'lab-not-root' });
+    throw new ProvisionError({ what: `lab: needs root (it creates network namespaces, mounts and a bridge); running as uid ${uid}`, fix: `run it as root: ${asRoot(process.argv.slice(2))}`, code: 'lab-not-root' });
   }
 }
 

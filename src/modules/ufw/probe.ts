@@ -36,7 +36,7 @@ p=$$; i=0
 while [ -z "$c" ] && [ "$i" -lt 12 ]; do
   p=$(sed -n 's/^PPid:[[:space:]]*//p' /proc/$p/status 2>/dev/null)
   { [ -n "$p" ] && [ "$p" -gt 1 ]; } || break
-  c=$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p' | head -n 1)
+  c=$( { tr '\\0' '\\n' < /proc/$p/environ; } 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p' | head -n 1)
   i=$((i+1))
 done
 echo "ssh=$c"`;

@@ -115,6 +115,56 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
+  // ssh's rule: a host with any known key is not new. Offering a key of a type it has none of is a changed key too.
+  it('refuses a host that offers a key of a type not known for it while keys of other types are, with or without acceptNewHostKeys', async () => {
+    const file = join(dir, 'other_type_known_hosts');
+    const ecdsa = join(dir, 'old_ecdsa_host_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', ecdsa], { stdio: 'ignore' });
+    const text = `# mine\n[${ADDRESS}]:${sshd.port} ${readFileSync(`${ecdsa}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
+    writeFileSync(file, text);
+    for (const acceptNewHostKeys of [true, false]) {
+      const e = await refusal(file, { acceptNewHostKeys });
+      expect(e.message).toBe(
+        `HOST KEY CHANGED for ${where}: it offered ssh-ed25519 key ${sshd.hostKeyFingerprint}, but the keys known for it are of ` +
+          `another type: ecdsa-sha2-nistp256 at ${file}:2; refusing to connect (possible man-in-the-middle attack)`,
+      );
+      expect(e.fix).toBe(
+        'if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old keys with ' +
+          `\`ssh-keygen -R '[${ADDRESS}]:${sshd.port}' -f ${file}\` and connect again (--accept-new-host-keys adds no key for a host that has known keys)`,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    }
+  });
+
+  it('accepts the key recorded for the bare host name when none is recorded for [host]:port, as ssh does', async () => {
+    const file = join(dir, 'bare_name_known_hosts');
+    writeFileSync(file, `${ADDRESS} ${sshd.hostPublicKey}\n`);
+    expect(await tryConnect(file)).toBe('in\n');
+    expect(readFileSync(file, 'utf8')).toBe(`${ADDRESS} ${sshd.hostPublicKey}\n`);
+  });
+
+  // The fixes are commands to paste into a shell: a known_hosts path with spaces or `;` must stay one word.
+  it('quotes the known_hosts path in the commands it suggests, and those commands work as pasted', async () => {
+    const odd = join(dir, "odd dir; echo it's", 'known hosts');
+    execFileSync('mkdir', ['-p', join(dir, "odd dir; echo it's")]);
+    writeFileSync(odd, '');
+    const quoted = `'${odd.replace(/'/g, `'\\''`)}'`;
+    const unknown = await refusal(odd);
+    expect(unknown.fix).toBe(
+      `check the fingerprint with the host's owner, then run \`ssh-keyscan -p ${sshd.port} ${ADDRESS} >> ${quoted}\`, ` +
+        'or run with --accept-new-host-keys to trust it on first use',
+    );
+    execFileSync('sh', ['-c', /`([^`]+)`/.exec(unknown.fix!)![1]], { stdio: 'ignore' });
+    expect(await tryConnect(odd)).toBe('in\n');
+
+    const other = generateKey(join(dir, 'odd_impostor_host_key'));
+    writeFileSync(odd, `[${ADDRESS}]:${sshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    const changed = await refusal(odd);
+    expect(changed.fix).toContain(`\`ssh-keygen -R '[${ADDRESS}]:${sshd.port}' -f ${quoted}\``);
+    execFileSync('sh', ['-c', /`([^`]+)`/.exec(changed.fix!)![1]], { stdio: 'ignore' });
+    expect(readFileSync(odd, 'utf8')).toBe('');
+  });
+
   it('matches a hashed entry written by ssh-keygen -H', async () => {
     const file = join(dir, 'hashed_known_hosts');
     writeFileSync(file, hostKeyLine());

@@ -55,11 +55,16 @@ describe('parseKnownHosts', () => {
 });
 
 describe('lookupHostKey', () => {
-  it('matches plain names on port 22 and [host]:port on other ports, and nothing across the two', () => {
+  it('matches plain names on port 22 and [host]:port on other ports, and a [host]:port line never on port 22', () => {
     expect(status(`node1.example ${ED1}`, 'node1.example', 22, ED1)).toBe('match');
     expect(status(`[node1.example]:2222 ${ED1}`, 'node1.example', 2222, ED1)).toBe('match');
-    expect(status(`node1.example ${ED1}`, 'node1.example', 2222, ED1)).toBe('unknown');
     expect(status(`[node1.example]:2222 ${ED1}`, 'node1.example', 22, ED1)).toBe('unknown');
+  });
+
+  it('on another port with no line of its own, matches the key of the bare host name, and only a matching one', () => {
+    expect(status(`node1.example ${ED1}`, 'node1.example', 2222, ED1)).toBe('match');
+    expect(status(`node1.example ${ED2}`, 'node1.example', 2222, ED1)).toBe('unknown');
+    expect(status(`node1.example ${ED1}\n[node1.example]:2222 ${ED2}`, 'node1.example', 2222, ED1)).toBe('changed');
   });
 
   it('matches any name of a comma list, wildcards, and honours negated patterns', () => {
@@ -78,9 +83,10 @@ describe('lookupHostKey', () => {
     expect(status(HASHED_NODE1, 'node1.example', 22, ED2)).toBe('changed');
   });
 
-  it('reports a different key of the same type as changed, and a key of another type as unknown', () => {
+  // As ssh: a host with any known key is not new, whatever the type of the key it offers.
+  it('reports a different key as changed, of the same type or of another, and matches any of several keys', () => {
     expect(status(`node1.example ${ED2}`, 'node1.example', 22, ED1)).toBe('changed');
-    expect(status(`node1.example ${ECDSA}`, 'node1.example', 22, ED1)).toBe('unknown');
+    expect(status(`node1.example ${ECDSA}`, 'node1.example', 22, ED1)).toBe('changed');
     expect(status(`node1.example ${ECDSA}\nnode1.example ${ED1}`, 'node1.example', 22, ED1)).toBe('match');
   });
 
@@ -173,6 +179,6 @@ describe('recordHostKey and checkHostKey on real files', () => {
     expect(refusal?.message).toBe(
       `HOST KEY CHANGED for b.example:22: it offered ssh-ed25519 key ${ED1_FINGERPRINT}, but ${file}:2 holds another ssh-ed25519 key for it; refusing to connect (possible man-in-the-middle attack)`,
     );
-    expect(refusal?.fix).toContain(`\`ssh-keygen -R 'b.example' -f ${file}\``);
+    expect(refusal?.fix).toContain(`\`ssh-keygen -R b.example -f ${file}\``);
   });
 });

@@ -82,7 +82,8 @@ export async function loadOrCreateRpcPassword(file: string): Promise<string> {
   return created;
 }
 
-async function readPasswordFile(file: string): Promise<string | undefined> {
+/** The RPC password kept in `file` on the control machine, or undefined when the file does not exist (nothing is written). */
+export async function readPasswordFile(file: string): Promise<string | undefined> {
   let mode: number;
   try {
     mode = (await stat(file)).mode;

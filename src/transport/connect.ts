@@ -156,6 +156,12 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
   if (src.keyFile) {
     const { file, text } = src.keyFile;
     const parsed = await parsedKey(text);
+    // ssh2 parses a .pub file too, and logging in with it can only fail (with a misleading authorized_keys hint). As
+    // with ssh's IdentityFile, an agent that holds the key can still log in.
+    if (!(parsed instanceof Error) && !parsed.isPrivateKey()) {
+      if (agent.length) return { handler: agent, tried: `ssh-agent (key file ${file} is a public key)` };
+      throw fail(`private key file ${file} holds a public key (${parsed.type}), not a private one`, await privateHalfFix(file));
+    }
     if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: parsed }], tried: `key file ${file}` };
     if (/passphrase/.test(parsed.message)) {
       // provision never prompts; an agent holding the key can still log in.
@@ -180,6 +186,14 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
   }
   const tried = [...(agent.length ? ['ssh-agent'] : []), ...keys.map((k) => `key file ${k.file}`)].join(', ');
   return { handler, tried };
+}
+
+/** The fix for a public key given as private_key_file: the file beside it without .pub, when there is one. */
+async function privateHalfFix(file: string): Promise<string> {
+  const privateHalf = file.replace(/\.pub$/, '');
+  const exists = privateHalf !== file && (await stat(privateHalf).then((s) => s.isFile(), () => false));
+  if (exists) return `set private_key_file to ${privateHalf}, the private half of that key`;
+  return `set private_key_file to the private half of that key${privateHalf !== file ? ` (the file whose name is ${file} without .pub)` : ''}`;
 }
 
 /** One attempt's time limit, TCP + handshake + login: the caller's, else the host's connect_timeout, else 10 s. */

@@ -33,6 +33,8 @@ async function parsedKey(text: string): Promise<ParsedKey> {
 export interface ConnectOptions {
   /** Record unknown host keys in known_hosts (trust on first use). A changed key is refused regardless. */
   acceptNewHostKeys?: boolean;
+  /** With acceptNewHostKeys: false trusts an unknown key for this connection only, writing nothing (check mode). */
+  recordNewHostKeys?: boolean;
   /** Per attempt, TCP + SSH handshake + login (default: the host's connectTimeoutMs, else 10 s). */
   connectTimeoutMs?: number;
   /** Extra attempts after a transient failure (refused, reset, handshake timeout); default 3. */
@@ -315,7 +317,7 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
       keepaliveCountMax: 4,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, c.address, c.port) as never },
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-        checkHostKey({ address: c.address, port: c.port, file: knownHostsFile, extraFiles, acceptNew: !!options.acceptNewHostKeys }, key).then(
+        checkHostKey({ address: c.address, port: c.port, file: knownHostsFile, extraFiles, acceptNew: !!options.acceptNewHostKeys, record: options.recordNewHostKeys }, key).then(
           (r) => ((refusal = r), verify(!r)),
           (e: Error) => ((refusal = { message: `cannot check the host key of ${where}: ${e.message}`, fix: `check ${knownHostsFile}` }), verify(false)),
         );

@@ -241,6 +241,8 @@ export interface HostKeyCheck {
   /** Further read-only files (e.g. /etc/ssh/ssh_known_hosts). */
   extraFiles?: string[];
   acceptNew: boolean;
+  /** With acceptNew: false trusts an unknown key without writing it to `file` (default true). */
+  record?: boolean;
 }
 
 /** Why a host key was refused: the message and the fix, ready for an UnreachableError. */
@@ -256,13 +258,13 @@ export function target(address: string, port: number): string {
 
 /**
  * The host key policy: a known key passes; a revoked or changed key is refused always (even with acceptNew);
- * an unknown key is recorded with acceptNew (trust on first use) and refused without it.
+ * an unknown key is trusted with acceptNew (and recorded, unless `record` is false) and refused without it.
  */
 export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promise<HostKeyRefusal | undefined> {
   const { address, port, file } = check;
   const files = [file, ...(check.extraFiles ?? [])];
   let status = lookupHostKey(await readKnownHostsFiles(files), address, port, keyBlob);
-  if (status === 'unknown' && check.acceptNew) status = await recordHostKey(file, address, port, keyBlob);
+  if (status === 'unknown' && check.acceptNew && check.record !== false) status = await recordHostKey(file, address, port, keyBlob);
   if (status === 'match' || (status === 'unknown' && check.acceptNew)) return undefined;
   const where = target(address, port);
   const type = blobKeyType(keyBlob);

@@ -181,16 +181,18 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
   });
   // The same rules through a whole run, as `provision run [--accept-new-host-keys]` applies them: the host is
   // unreachable with the fix in its message, nothing runs on it, and known_hosts is only ever appended to.
-  const runWith = async (knownHostsFile: string, acceptNewHostKeys: boolean) => {
+  const runWith = async (knownHostsFile: string, acceptNewHostKeys: boolean, check = false) => {
     const inv = join(dir, `run-inventory-${Math.random().toString(36).slice(2)}.yml`);
     writeFileSync(
       inv,
       `all:\n  hosts:\n    node1:\n      address: ${ADDRESS}\n  vars:\n    port: ${sshd.port}\n    user: ${sshd.user}\n    private_key_file: ${sshd.clientKeyFile}\n    known_hosts_file: ${knownHostsFile}\n`,
     );
     const marker = join(dir, `ran-${Math.random().toString(36).slice(2)}`);
-    const playbook = await loadPlaybookFromString(`- hosts: all\n  gather_facts: false\n  tasks:\n    - command: { argv: [touch, "${marker}"] }\n`, join(dir, 'run.yml'));
+    // With creates, the task probes the host, so a check run connects too (a bare command does not need the host).
+    const task = `command: { argv: [touch, "${marker}"]${check ? `, creates: "${marker}"` : ''} }`;
+    const playbook = await loadPlaybookFromString(`- hosts: all\n  gather_facts: false\n  tasks:\n    - ${task}\n`, join(dir, 'run.yml'));
     const results: HostResultEvent[] = [];
-    const summary = await runPlaybook({ playbook, inventory: await loadInventory(inv), acceptNewHostKeys, onEvent: (e) => e.type === 'host.result' && results.push(e) });
+    const summary = await runPlaybook({ playbook, inventory: await loadInventory(inv), acceptNewHostKeys, check, onEvent: (e) => e.type === 'host.result' && results.push(e) });
     return { summary, results, ran: existsSync(marker) };
   };
 
@@ -214,6 +216,17 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
     expect(summary.exitCode).toBe(0);
     expect(ran).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(hostKeyLine());
+  });
+
+  // Check mode changes nothing anywhere, known_hosts included: the key is trusted for that run only.
+  it('a check run with acceptNewHostKeys connects to a host with an unknown key but records nothing', async () => {
+    const file = join(dir, 'run_check_known_hosts');
+    writeFileSync(file, '');
+    const { summary, results, ran } = await runWith(file, true, true);
+    expect(summary.exitCode).toBe(0);
+    expect(results.map((r) => r.status)).toEqual(['changed']);
+    expect(ran).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('');
   });
 
   it('a run with acceptNewHostKeys still refuses a changed key: unreachable, the ssh-keygen -R fix, nothing run, file kept', async () => {

@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { ProvisionError } from '../errors.js';
+import { cmd } from '../shell/quote.js';
 
 /** A password like rpcauth.py's generate_password(): 32 random bytes, URL-safe base64 (44 characters). */
 export function generateRpcPassword(): string {
@@ -96,7 +97,7 @@ export async function readPasswordFile(file: string): Promise<string | undefined
       what: `the RPC password file ${file} can be read by other users`,
       expected: 'mode 0600 (owner only)',
       got: `mode 0${(mode & 0o777).toString(8)}`,
-      fix: `chmod 600 ${file}`,
+      fix: cmd('chmod', '600', file).text,
       code: 'rpc-password-file',
     });
   }

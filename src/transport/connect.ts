@@ -10,6 +10,7 @@ import { LocalTransport } from './local.js';
 import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
 import { UnreachableError, type Transport } from './types.js';
 import { throughJump } from './jump.js';
+import { cmd } from '../shell/quote.js';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -168,7 +169,7 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
     if (/passphrase/.test(parsed.message)) {
       // provision never prompts; an agent holding the key can still log in.
       if (agent.length) return { handler: agent, tried: `ssh-agent (key file ${file} is encrypted)` };
-      throw fail(`private key file ${file} is encrypted and provision does not ask for passphrases`, `load it into ssh-agent (ssh-add ${file}) and run with SSH_AUTH_SOCK set`);
+      throw fail(`private key file ${file} is encrypted and provision does not ask for passphrases`, `load it into ssh-agent (${cmd('ssh-add', file)}) and run with SSH_AUTH_SOCK set`);
     }
     throw fail(`private key file ${file} is not a private key (${parsed.message})`, 'point private_key_file at the private half of the key, not the .pub file');
   }

@@ -278,6 +278,15 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH connect failures', () => 
     await Promise.all(closed);
   });
 
+  it('suggests an ssh-add for an encrypted key that works as pasted, for a path with spaces and ";"', async () => {
+    const port = await listen(() => {});
+    const keyFile = join(sshd!.dir, 'my keys; x', 'locked key');
+    mkdirSync(join(sshd!.dir, 'my keys; x'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', keyFile]);
+    const e = await rejection(connect({ name: 'db1', connection: { ...conn(port), privateKeyFile: keyFile } }, { retries: 0 }));
+    expect(e.fix).toBe(`load it into ssh-agent (ssh-add '${keyFile}') and run with SSH_AUTH_SOCK set`);
+  });
+
   it('retries a server that drops connections before the handshake (MaxStartups), then reports it plainly', async () => {
     let seen = 0;
     const port = await listen((sock) => (seen++, sock.destroy()));

@@ -289,14 +289,16 @@ export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promis
     const holding = [...new Set(known.map((k) => k.file))];
     const removal = holding.map((f) => `\`${cmd('ssh-keygen', '-R', knownHostName(address, port), '-f', f)}\``).join(' and ');
     const sameType = known.some((k) => k.e.keyType === type);
+    const types = [...new Set(known.map((k) => k.e.keyType))];
+    const oldKeys = sameType ? 'the old key' : `the old ${types.join(' and ')} key${known.length > 1 ? 's' : ''}`;
     const held = sameType
       ? `${at((e) => !e.marker && e.keyType === type)} holds another ${type} key for it`
       : `the keys known for it are of another type: ${known.map((k) => `${k.e.keyType} at ${k.file}:${k.e.line}`).join(', ')}`;
     return {
       message: `HOST KEY CHANGED for ${where}: it offered ${offered}, but ${held}; refusing to connect (possible man-in-the-middle attack)`,
       fix:
-        `if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old ` +
-        `${sameType ? 'key' : 'keys'} with ${removal} and connect again ` +
+        `if the host was reinstalled and you have checked the new fingerprint with its owner, remove ${oldKeys} ` +
+        `with ${removal} and connect again ` +
         (sameType ? '(--accept-new-host-keys never replaces a changed key)' : '(--accept-new-host-keys adds no key for a host that has known keys)'),
     };
   }

@@ -129,7 +129,7 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
           `another type: ecdsa-sha2-nistp256 at ${file}:2; refusing to connect (possible man-in-the-middle attack)`,
       );
       expect(e.fix).toBe(
-        'if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old keys with ' +
+        'if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old ecdsa-sha2-nistp256 key with ' +
           `\`ssh-keygen -R '[${ADDRESS}]:${sshd.port}' -f ${file}\` and connect again (--accept-new-host-keys adds no key for a host that has known keys)`,
       );
       expect(readFileSync(file, 'utf8')).toBe(text);

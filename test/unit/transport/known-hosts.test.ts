@@ -20,6 +20,7 @@ const ED1_FINGERPRINT = 'SHA256:vYoUT4mmSImjfN1yI4aDtcVYP16nuitw5ZxCR6Q0huY'; //
 const ED2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBs34Olym4nfL29Mrk3J4CpE/s7BrS3BKnOY9YltRRro';
 const ECDSA =
   'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBL7pgipNkUmfeS01WH7jLhRvYZ5vEO9vAFtpnPpPmFMd5OO5sHZf3+i5Osi6afVuAE9xUQetCpb5eGdraEfCxGg=';
+const RSA = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7';
 const ECDSA_FINGERPRINT = 'SHA256:LF4er81xMSysMbViBJayFbxqvgwnWzLfBqE3794l7cc';
 // `ssh-keygen -H` of "node1.example ED1" and "[10.0.0.5]:2222 ED1".
 const HASHED_NODE1 = `|1|5grEgLux78sB9+oAcBRJaimCsZ8=|iRJ7UB9Ov+N2XtTowag4QEw+kyg= ${ED1}`;
@@ -170,6 +171,24 @@ describe('recordHostKey and checkHostKey on real files', () => {
     expect(await checkHostKey({ address: 'n.example', port: 22, file: user, extraFiles: [global], acceptNew: true }, blob(ED1))).toBeUndefined();
     expect(readFileSync(user, 'utf8')).toBe(`n.example ${ED1}\n`);
     expect(readFileSync(global, 'utf8')).toBe(`g.example ${ED1}\n`);
+  });
+
+  it('names every known key of another type and where it is, with an ssh-keygen -R for each file holding one', async () => {
+    const user = join(dir, 'types_user');
+    const global = join(dir, 'types_global');
+    writeFileSync(user, `# header\nb.example ${ECDSA}\n`);
+    writeFileSync(global, `b.example ${RSA}\n`);
+    const refusal = await checkHostKey({ address: 'b.example', port: 22, file: user, extraFiles: [global], acceptNew: true }, blob(ED1));
+    expect(refusal?.message).toBe(
+      `HOST KEY CHANGED for b.example:22: it offered ssh-ed25519 key ${ED1_FINGERPRINT}, but the keys known for it are of another type: ` +
+        `ecdsa-sha2-nistp256 at ${user}:2, ssh-rsa at ${global}:1; refusing to connect (possible man-in-the-middle attack)`,
+    );
+    expect(refusal?.fix).toBe(
+      'if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old ecdsa-sha2-nistp256 and ssh-rsa keys ' +
+        `with \`ssh-keygen -R b.example -f ${user}\` and \`ssh-keygen -R b.example -f ${global}\` and connect again ` +
+        '(--accept-new-host-keys adds no key for a host that has known keys)',
+    );
+    expect(readFileSync(user, 'utf8')).toBe(`# header\nb.example ${ECDSA}\n`);
   });
 
   it('points a changed key at the file and line holding the old one, with an ssh-keygen -R fix for port 22', async () => {

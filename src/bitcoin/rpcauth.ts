@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { ProvisionError } from '../errors.js';
+import { cmd } from '../shell/quote.js';
 
 /** A password like rpcauth.py's generate_password(): 32 random bytes, URL-safe base64 (44 characters). */
 export function generateRpcPassword(): string {
@@ -82,7 +83,8 @@ export async function loadOrCreateRpcPassword(file: string): Promise<string> {
   return created;
 }
 
-async function readPasswordFile(file: string): Promise<string | undefined> {
+/** The RPC password kept in `file` on the control machine, or undefined when the file does not exist (nothing is written). */
+export async function readPasswordFile(file: string): Promise<string | undefined> {
   let mode: number;
   try {
     mode = (await stat(file)).mode;
@@ -95,7 +97,7 @@ async function readPasswordFile(file: string): Promise<string | undefined> {
       what: `the RPC password file ${file} can be read by other users`,
       expected: 'mode 0600 (owner only)',
       got: `mode 0${(mode & 0o777).toString(8)}`,
-      fix: `chmod 600 ${file}`,
+      fix: cmd('chmod', '600', file).text,
       code: 'rpc-password-file',
     });
   }

@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadOrCreateRpcPassword, stableRpcAuth } from '../bitcoin/rpcauth.js';
+import { generateRpcPassword, loadOrCreateRpcPassword, readPasswordFile, stableRpcAuth } from '../bitcoin/rpcauth.js';
 import { defineModule } from './define.js';
 
 const args = z.strictObject({
@@ -11,24 +11,50 @@ const args = z.strictObject({
   password_file: z
     .string()
     .min(1)
-    .describe('File on the CONTROL machine holding the RPC password (mode 0600; created with a random password when missing); ~ is your home'),
+    .describe('File on the CONTROL machine holding the RPC password (mode 0600; a run creates it with a random password when missing, --check does not); ~ is your home'),
   password: z.string().min(12).optional().describe('The password itself, instead of password_file (give it through a secret variable or -e @file)'),
   fact: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('bitcoin_rpcauth').describe('Variable that receives the line (rpcauth=USER:SALT$HMAC)'),
 });
 
 type Args = z.output<typeof args>;
 
+/** The rpcauth line and how the password file fared: kept, created by this run, or (check mode) to be created. */
+interface RpcAuth {
+  line: string;
+  fact: string;
+  user: string;
+  file: string;
+  passwordFile: 'kept' | 'created' | 'would create';
+}
+
 /** The bitcoin_rpcauth module. */
-export const bitcoin_rpcauth = defineModule<Args, { line: string; fact: string; user: string }>({
+export const bitcoin_rpcauth = defineModule<Args, RpcAuth>({
   name: 'bitcoin_rpcauth',
   summary: 'Make the rpcauth=USER:SALT$HMAC line for bitcoin.conf on the control machine; the password never leaves it.',
   args,
   async prepare(a, ctx) {
     const file = resolve(ctx.playbookDir, a.password_file.replace(/^~(?=\/|$)/, homedir()));
-    const password = a.password ?? (await loadOrCreateRpcPassword(file));
+    let password = a.password ?? (await readPasswordFile(file));
+    let passwordFile: RpcAuth['passwordFile'] = 'kept';
+    if (password === undefined) {
+      // Check mode writes nothing, here either: a throwaway password stands in so later tasks can still render.
+      passwordFile = ctx.check ? 'would create' : 'created';
+      password = ctx.check ? generateRpcPassword() : await loadOrCreateRpcPassword(file);
+    }
     ctx.masker.add(password);
     // A salt derived from the password: the same line on every run, so bitcoin.conf stays unchanged.
-    return { line: stableRpcAuth(a.user, password).line, fact: a.fact, user: a.user };
+    return { line: stableRpcAuth(a.user, password).line, fact: a.fact, user: a.user, file, passwordFile };
   },
-  plan: (r) => ({ steps: [], changed: false, facts: { [r.fact]: r.line }, note: `rpcauth for user ${r.user} (password kept on the control machine)` }),
+  plan: (r) => {
+    const facts = { [r.fact]: r.line };
+    const kept = `rpcauth for user ${r.user} (password kept on the control machine)`;
+    if (r.passwordFile === 'kept') return { steps: [], changed: false, facts, note: kept };
+    if (r.passwordFile === 'created') return { steps: [], changed: true, facts, note: `created the RPC password file ${r.file} (mode 0600); ${kept}` };
+    return {
+      steps: [],
+      changed: true,
+      facts,
+      note: `would create the RPC password file ${r.file} (mode 0600) with a new random password; the rpcauth line for user ${r.user} is a stand-in until then`,
+    };
+  },
 });

@@ -78,7 +78,7 @@ if [ "$got" != ${a.checksum} ]; then
   exit 1
 fi
 ${join(attrs, ' && ')} &&
-mv -f -- "$tmp" ${a.dest}`;
+mv -f -T -- "$tmp" ${a.dest}`;
 }
 
 /** Pure: skip when dest has the checksum (fixing only attributes), else one download step. */

@@ -84,7 +84,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const connectQueue = new PQueue({ concurrency: Math.min(forks, 16) });
   const transportOf = (s: HostState): Promise<Transport> => {
     s.transport ??= connectQueue.add(
-      () => connect(s.host, { acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs ?? s.host.connection.connectTimeoutMs }),
+      // Check mode writes nothing, known_hosts included: a new key is trusted for this run only.
+      () => connect(s.host, { acceptNewHostKeys: options.acceptNewHostKeys, recordNewHostKeys: !options.check, connectTimeoutMs: options.connectTimeoutMs ?? s.host.connection.connectTimeoutMs }),
     ) as Promise<Transport>;
     return s.transport;
   };

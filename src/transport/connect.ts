@@ -10,6 +10,7 @@ import { LocalTransport } from './local.js';
 import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
 import { UnreachableError, type Transport } from './types.js';
 import { throughJump } from './jump.js';
+import { cmd } from '../shell/quote.js';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -33,6 +34,8 @@ async function parsedKey(text: string): Promise<ParsedKey> {
 export interface ConnectOptions {
   /** Record unknown host keys in known_hosts (trust on first use). A changed key is refused regardless. */
   acceptNewHostKeys?: boolean;
+  /** With acceptNewHostKeys: false trusts an unknown key for this connection only, writing nothing (check mode). */
+  recordNewHostKeys?: boolean;
   /** Per attempt, TCP + SSH handshake + login (default: the host's connectTimeoutMs, else 10 s). */
   connectTimeoutMs?: number;
   /** Extra attempts after a transient failure (refused, reset, handshake timeout); default 3. */
@@ -156,11 +159,17 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
   if (src.keyFile) {
     const { file, text } = src.keyFile;
     const parsed = await parsedKey(text);
+    // ssh2 parses a .pub file too, and logging in with it can only fail (with a misleading authorized_keys hint). As
+    // with ssh's IdentityFile, an agent that holds the key can still log in.
+    if (!(parsed instanceof Error) && !parsed.isPrivateKey()) {
+      if (agent.length) return { handler: agent, tried: `ssh-agent (key file ${file} is a public key)` };
+      throw fail(`private key file ${file} holds a public key (${parsed.type}), not a private one`, await privateHalfFix(file));
+    }
     if (!(parsed instanceof Error)) return { handler: [{ type: 'publickey', username, key: parsed }], tried: `key file ${file}` };
     if (/passphrase/.test(parsed.message)) {
       // provision never prompts; an agent holding the key can still log in.
       if (agent.length) return { handler: agent, tried: `ssh-agent (key file ${file} is encrypted)` };
-      throw fail(`private key file ${file} is encrypted and provision does not ask for passphrases`, `load it into ssh-agent (ssh-add ${file}) and run with SSH_AUTH_SOCK set`);
+      throw fail(`private key file ${file} is encrypted and provision does not ask for passphrases`, `load it into ssh-agent (${cmd('ssh-add', file)}) and run with SSH_AUTH_SOCK set`);
     }
     throw fail(`private key file ${file} is not a private key (${parsed.message})`, 'point private_key_file at the private half of the key, not the .pub file');
   }
@@ -180,6 +189,14 @@ async function authMethods(c: Connection, src: KeySources, fail: (m: string, f?:
   }
   const tried = [...(agent.length ? ['ssh-agent'] : []), ...keys.map((k) => `key file ${k.file}`)].join(', ');
   return { handler, tried };
+}
+
+/** The fix for a public key given as private_key_file: the file beside it without .pub, when there is one. */
+async function privateHalfFix(file: string): Promise<string> {
+  const privateHalf = file.replace(/\.pub$/, '');
+  const exists = privateHalf !== file && (await stat(privateHalf).then((s) => s.isFile(), () => false));
+  if (exists) return `set private_key_file to ${privateHalf}, the private half of that key`;
+  return `set private_key_file to the private half of that key${privateHalf !== file ? ` (the file whose name is ${file} without .pub)` : ''}`;
 }
 
 /** One attempt's time limit, TCP + handshake + login: the caller's, else the host's connect_timeout, else 10 s. */
@@ -301,7 +318,7 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
       keepaliveCountMax: 4,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, c.address, c.port) as never },
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-        checkHostKey({ address: c.address, port: c.port, file: knownHostsFile, extraFiles, acceptNew: !!options.acceptNewHostKeys }, key).then(
+        checkHostKey({ address: c.address, port: c.port, file: knownHostsFile, extraFiles, acceptNew: !!options.acceptNewHostKeys, record: options.recordNewHostKeys }, key).then(
           (r) => ((refusal = r), verify(!r)),
           (e: Error) => ((refusal = { message: `cannot check the host key of ${where}: ${e.message}`, fix: `check ${knownHostsFile}` }), verify(false)),
         );

@@ -3,6 +3,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { cmd, quote } from '../shell/quote.js';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -129,17 +130,23 @@ export function entriesFor(entries: KnownHostEntry[], host: string, port: number
 }
 
 /**
- * Looks up the key a host offered: `revoked` if an @revoked line lists it, `match` if a line for this host has
- * it, `changed` if a line for this host has another key of the same type, else `unknown`.
+ * Looks up the key a host offered, by OpenSSH's rules: `revoked` if an @revoked line lists it, `match` if a line for
+ * this host has it, `changed` if lines for this host hold only other keys (of any type: a host known by its ECDSA key
+ * that offers an ed25519 key is not new), else `unknown`. On a port other than 22 with no line of its own, a line for
+ * the bare host name that has the key matches too, as ssh's "checking without port identifier" does.
  */
 export function lookupHostKey(entries: KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyStatus {
+  const status = lookupName(entries, host, port, keyBlob);
+  if (status === 'unknown' && port !== 22 && lookupName(entries, host, 22, keyBlob) === 'match') return 'match';
+  return status;
+}
+
+function lookupName(entries: KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyStatus {
   const mine = entriesFor(entries, host, port);
   if (mine.some((e) => e.marker === 'revoked' && e.key.equals(keyBlob))) return 'revoked';
   const plain = mine.filter((e) => !e.marker);
   if (plain.some((e) => e.key.equals(keyBlob))) return 'match';
-  const type = blobKeyType(keyBlob);
-  if (plain.some((e) => e.keyType === type)) return 'changed';
-  return 'unknown';
+  return plain.length ? 'changed' : 'unknown';
 }
 
 // ssh2's host key algorithm names for each known_hosts key type (RSA keys sign with SHA-2 today).
@@ -234,6 +241,8 @@ export interface HostKeyCheck {
   /** Further read-only files (e.g. /etc/ssh/ssh_known_hosts). */
   extraFiles?: string[];
   acceptNew: boolean;
+  /** With acceptNew: false trusts an unknown key without writing it to `file` (default true). */
+  record?: boolean;
 }
 
 /** Why a host key was refused: the message and the fix, ready for an UnreachableError. */
@@ -249,13 +258,13 @@ export function target(address: string, port: number): string {
 
 /**
  * The host key policy: a known key passes; a revoked or changed key is refused always (even with acceptNew);
- * an unknown key is recorded with acceptNew (trust on first use) and refused without it.
+ * an unknown key is trusted with acceptNew (and recorded, unless `record` is false) and refused without it.
  */
 export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promise<HostKeyRefusal | undefined> {
   const { address, port, file } = check;
   const files = [file, ...(check.extraFiles ?? [])];
   let status = lookupHostKey(await readKnownHostsFiles(files), address, port, keyBlob);
-  if (status === 'unknown' && check.acceptNew) status = await recordHostKey(file, address, port, keyBlob);
+  if (status === 'unknown' && check.acceptNew && check.record !== false) status = await recordHostKey(file, address, port, keyBlob);
   if (status === 'match' || (status === 'unknown' && check.acceptNew)) return undefined;
   const where = target(address, port);
   const type = blobKeyType(keyBlob);
@@ -276,20 +285,27 @@ export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promis
     };
   }
   if (status === 'changed') {
+    const known = perFile.flatMap((entries, i) => entriesFor(entries, address, port).filter((e) => !e.marker).map((e) => ({ file: files[i], e })));
+    const holding = [...new Set(known.map((k) => k.file))];
+    const removal = holding.map((f) => `\`${cmd('ssh-keygen', '-R', knownHostName(address, port), '-f', f)}\``).join(' and ');
+    const sameType = known.some((k) => k.e.keyType === type);
+    const types = [...new Set(known.map((k) => k.e.keyType))];
+    const oldKeys = sameType ? 'the old key' : `the old ${types.join(' and ')} key${known.length > 1 ? 's' : ''}`;
+    const held = sameType
+      ? `${at((e) => !e.marker && e.keyType === type)} holds another ${type} key for it`
+      : `the keys known for it are of another type: ${known.map((k) => `${k.e.keyType} at ${k.file}:${k.e.line}`).join(', ')}`;
     return {
-      message:
-        `HOST KEY CHANGED for ${where}: it offered ${offered}, but ${at((e) => !e.marker && e.keyType === type)} ` +
-        `holds another ${type} key for it; refusing to connect (possible man-in-the-middle attack)`,
+      message: `HOST KEY CHANGED for ${where}: it offered ${offered}, but ${held}; refusing to connect (possible man-in-the-middle attack)`,
       fix:
-        `if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old key ` +
-        `with \`ssh-keygen -R '${knownHostName(address, port)}' -f ${file}\` and connect again ` +
-        `(--accept-new-host-keys never replaces a changed key)`,
+        `if the host was reinstalled and you have checked the new fingerprint with its owner, remove ${oldKeys} ` +
+        `with ${removal} and connect again ` +
+        (sameType ? '(--accept-new-host-keys never replaces a changed key)' : '(--accept-new-host-keys adds no key for a host that has known keys)'),
     };
   }
   return {
     message: `unknown host key for ${where}: ${offered} is not in ${files.join(' or ')}`,
     fix:
-      `check the fingerprint with the host's owner, then run \`ssh-keyscan -p ${port} ${address} >> ${file}\`, ` +
+      `check the fingerprint with the host's owner, then run \`${cmd('ssh-keyscan', '-p', port, address)} >> ${quote(file)}\`, ` +
       `or run with --accept-new-host-keys to trust it on first use`,
   };
 }

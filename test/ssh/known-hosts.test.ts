@@ -115,6 +115,56 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
+  // ssh's rule: a host with any known key is not new. Offering a key of a type it has none of is a changed key too.
+  it('refuses a host that offers a key of a type not known for it while keys of other types are, with or without acceptNewHostKeys', async () => {
+    const file = join(dir, 'other_type_known_hosts');
+    const ecdsa = join(dir, 'old_ecdsa_host_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', ecdsa], { stdio: 'ignore' });
+    const text = `# mine\n[${ADDRESS}]:${sshd.port} ${readFileSync(`${ecdsa}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
+    writeFileSync(file, text);
+    for (const acceptNewHostKeys of [true, false]) {
+      const e = await refusal(file, { acceptNewHostKeys });
+      expect(e.message).toBe(
+        `HOST KEY CHANGED for ${where}: it offered ssh-ed25519 key ${sshd.hostKeyFingerprint}, but the keys known for it are of ` +
+          `another type: ecdsa-sha2-nistp256 at ${file}:2; refusing to connect (possible man-in-the-middle attack)`,
+      );
+      expect(e.fix).toBe(
+        'if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old ecdsa-sha2-nistp256 key with ' +
+          `\`ssh-keygen -R '[${ADDRESS}]:${sshd.port}' -f ${file}\` and connect again (--accept-new-host-keys adds no key for a host that has known keys)`,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    }
+  });
+
+  it('accepts the key recorded for the bare host name when none is recorded for [host]:port, as ssh does', async () => {
+    const file = join(dir, 'bare_name_known_hosts');
+    writeFileSync(file, `${ADDRESS} ${sshd.hostPublicKey}\n`);
+    expect(await tryConnect(file)).toBe('in\n');
+    expect(readFileSync(file, 'utf8')).toBe(`${ADDRESS} ${sshd.hostPublicKey}\n`);
+  });
+
+  // The fixes are commands to paste into a shell: a known_hosts path with spaces or `;` must stay one word.
+  it('quotes the known_hosts path in the commands it suggests, and those commands work as pasted', async () => {
+    const odd = join(dir, "odd dir; echo it's", 'known hosts');
+    execFileSync('mkdir', ['-p', join(dir, "odd dir; echo it's")]);
+    writeFileSync(odd, '');
+    const quoted = `'${odd.replace(/'/g, `'\\''`)}'`;
+    const unknown = await refusal(odd);
+    expect(unknown.fix).toBe(
+      `check the fingerprint with the host's owner, then run \`ssh-keyscan -p ${sshd.port} ${ADDRESS} >> ${quoted}\`, ` +
+        'or run with --accept-new-host-keys to trust it on first use',
+    );
+    execFileSync('sh', ['-c', /`([^`]+)`/.exec(unknown.fix!)![1]], { stdio: 'ignore' });
+    expect(await tryConnect(odd)).toBe('in\n');
+
+    const other = generateKey(join(dir, 'odd_impostor_host_key'));
+    writeFileSync(odd, `[${ADDRESS}]:${sshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    const changed = await refusal(odd);
+    expect(changed.fix).toContain(`\`ssh-keygen -R '[${ADDRESS}]:${sshd.port}' -f ${quoted}\``);
+    execFileSync('sh', ['-c', /`([^`]+)`/.exec(changed.fix!)![1]], { stdio: 'ignore' });
+    expect(readFileSync(odd, 'utf8')).toBe('');
+  });
+
   it('matches a hashed entry written by ssh-keygen -H', async () => {
     const file = join(dir, 'hashed_known_hosts');
     writeFileSync(file, hostKeyLine());
@@ -131,16 +181,18 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
   });
   // The same rules through a whole run, as `provision run [--accept-new-host-keys]` applies them: the host is
   // unreachable with the fix in its message, nothing runs on it, and known_hosts is only ever appended to.
-  const runWith = async (knownHostsFile: string, acceptNewHostKeys: boolean) => {
+  const runWith = async (knownHostsFile: string, acceptNewHostKeys: boolean, check = false) => {
     const inv = join(dir, `run-inventory-${Math.random().toString(36).slice(2)}.yml`);
     writeFileSync(
       inv,
       `all:\n  hosts:\n    node1:\n      address: ${ADDRESS}\n  vars:\n    port: ${sshd.port}\n    user: ${sshd.user}\n    private_key_file: ${sshd.clientKeyFile}\n    known_hosts_file: ${knownHostsFile}\n`,
     );
     const marker = join(dir, `ran-${Math.random().toString(36).slice(2)}`);
-    const playbook = await loadPlaybookFromString(`- hosts: all\n  gather_facts: false\n  tasks:\n    - command: { argv: [touch, "${marker}"] }\n`, join(dir, 'run.yml'));
+    // With creates, the task probes the host, so a check run connects too (a bare command does not need the host).
+    const task = `command: { argv: [touch, "${marker}"]${check ? `, creates: "${marker}"` : ''} }`;
+    const playbook = await loadPlaybookFromString(`- hosts: all\n  gather_facts: false\n  tasks:\n    - ${task}\n`, join(dir, 'run.yml'));
     const results: HostResultEvent[] = [];
-    const summary = await runPlaybook({ playbook, inventory: await loadInventory(inv), acceptNewHostKeys, onEvent: (e) => e.type === 'host.result' && results.push(e) });
+    const summary = await runPlaybook({ playbook, inventory: await loadInventory(inv), acceptNewHostKeys, check, onEvent: (e) => e.type === 'host.result' && results.push(e) });
     return { summary, results, ran: existsSync(marker) };
   };
 
@@ -164,6 +216,17 @@ sshdSuite(describe, 'test/ssh/known-hosts.test.ts')('SSH host keys', () => {
     expect(summary.exitCode).toBe(0);
     expect(ran).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(hostKeyLine());
+  });
+
+  // Check mode changes nothing anywhere, known_hosts included: the key is trusted for that run only.
+  it('a check run with acceptNewHostKeys connects to a host with an unknown key but records nothing', async () => {
+    const file = join(dir, 'run_check_known_hosts');
+    writeFileSync(file, '');
+    const { summary, results, ran } = await runWith(file, true, true);
+    expect(summary.exitCode).toBe(0);
+    expect(results.map((r) => r.status)).toEqual(['changed']);
+    expect(ran).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('');
   });
 
   it('a run with acceptNewHostKeys still refuses a changed key: unreachable, the ssh-keygen -R fix, nothing run, file kept', async () => {

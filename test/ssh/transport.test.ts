@@ -177,6 +177,18 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH transport', () => {
     expect(e.host).toBe('web1');
   });
 
+  it('refuses a public key given as the private key, naming the private key file beside it', async () => {
+    const pub = `${sshd.clientKeyFile}.pub`;
+    const e = await rejection(connect({ name: 'web1', connection: connectionTo(sshd, { privateKeyFile: pub }) }, { retries: 0 }));
+    expect(e.message).toBe(`private key file ${pub} holds a public key (ssh-ed25519), not a private one`);
+    expect(e.fix).toBe(`set private_key_file to ${sshd.clientKeyFile}, the private half of that key`);
+    // With no private half beside it, the fix says what to look for.
+    const lone = join(sshd.dir, 'lone_key.pub');
+    copyFileSync(pub, lone);
+    const l = await rejection(connect({ name: 'web1', connection: connectionTo(sshd, { privateKeyFile: lone }) }, { retries: 0 }));
+    expect(l.fix).toBe(`set private_key_file to the private half of that key (the file whose name is ${lone} without .pub)`);
+  });
+
   it('reports a missing key file before connecting', async () => {
     const e = await rejection(connect({ name: 'web1', connection: connectionTo(sshd, { privateKeyFile: '/nonexistent/key' }) }));
     expect(e.message).toBe('cannot read private key file /nonexistent/key: ENOENT');
@@ -275,6 +287,15 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH connect failures', () => 
     await Promise.all(closed);
   });
 
+  it('suggests an ssh-add for an encrypted key that works as pasted, for a path with spaces and ";"', async () => {
+    const port = await listen(() => {});
+    const keyFile = join(sshd!.dir, 'my keys; x', 'locked key');
+    mkdirSync(join(sshd!.dir, 'my keys; x'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', keyFile]);
+    const e = await rejection(connect({ name: 'db1', connection: { ...conn(port), privateKeyFile: keyFile } }, { retries: 0 }));
+    expect(e.fix).toBe(`load it into ssh-agent (ssh-add '${keyFile}') and run with SSH_AUTH_SOCK set`);
+  });
+
   it('retries a server that drops connections before the handshake (MaxStartups), then reports it plainly', async () => {
     let seen = 0;
     const port = await listen((sock) => (seen++, sock.destroy()));
@@ -361,6 +382,13 @@ sshdSuite(describe, 'test/ssh/transport.test.ts')('SSH login without a key file'
     expect(e.message).toBe(`authentication failed for user ${sshd.user} at ${ADDRESS}:${sshd.port} (tried: ssh-agent)`);
     execFileSync('ssh-add', ['-q', sshd.clientKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
     const t = await connect({ name: 'web1', connection: keyless() });
+    expect((await t.exec(cmd('echo', 'ok'))).stdout).toBe('ok\n');
+    await t.close();
+  });
+
+  it('logs in through ssh-agent when private_key_file names the public half of a key it holds, as ssh does', async () => {
+    // The agent of the test above, which holds the client key by now.
+    const t = await connect({ name: 'web1', connection: connectionTo(sshd, { privateKeyFile: `${sshd.clientKeyFile}.pub` }) });
     expect((await t.exec(cmd('echo', 'ok'))).stdout).toBe('ok\n');
     await t.close();
   });

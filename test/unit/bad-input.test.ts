@@ -233,6 +233,15 @@ const EXPECTED: Record<string, string> = {
   'playbook-register-bad-name.yml': `error: test/fixtures/bad/playbook-register-bad-name.yml:4:17: plays[0].tasks[0].register: invalid format
   expected: a name of letters, digits and _, not starting with a digit
   got: a string ("uname-out")`,
+  'playbook-relative-dest.yml': `error: test/fixtures/bad/playbook-relative-dest.yml:4:21: plays[0].tasks[0].copy.dest: invalid format
+  expected: an absolute file path (not ending in "/"; ~ is not expanded)
+  got: a string ("etc/motd")
+test/fixtures/bad/playbook-relative-dest.yml:6:40: plays[0].tasks[1].template.dest: invalid format
+  expected: an absolute file path (not ending in "/"; ~ is not expanded)
+  got: a string ("~/motd")
+test/fixtures/bad/playbook-relative-dest.yml:8:21: plays[0].tasks[2].copy.dest: invalid format
+  expected: an absolute file path (not ending in "/"; ~ is not expanded)
+  got: a string ("/etc/motd.d/")`,
   'playbook-reserved-character.yml': `error: test/fixtures/bad/playbook-reserved-character.yml:4:14: a value cannot start with "@" unless it is quoted
   fix: put the whole value in quotes: "@..."`,
   'playbook-retries-negative.yml': `error: test/fixtures/bad/playbook-retries-negative.yml:4:16: plays[0].tasks[0].retries: too small

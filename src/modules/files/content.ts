@@ -10,7 +10,11 @@ import { atomicWriteStep, backupFileFrom, validateScript } from './write.js';
 
 /** Arguments every content-writing module takes (copy, template). */
 export const contentFileArgs = {
-  dest: z.string().min(1).describe('Absolute path of the file on the host'),
+  // The host's working folder is nobody's choice and ~ is not expanded there: a path that is not absolute is refused.
+  dest: z
+    .string()
+    .regex(/^\/[\s\S]*[^/]$/, 'an absolute file path (not ending in "/"; ~ is not expanded)')
+    .describe('Absolute path of the file on the host; a symbolic link there is replaced by the file, not followed'),
   mode: modeArg.optional(),
   owner: ownerArg.optional(),
   group: groupArg.optional(),

@@ -90,13 +90,15 @@ fi`,
 fi`);
   }
   if (spec.backup) {
+    // -P: a symbolic link at dest is what the write replaces, so the backup keeps the link (a link to a folder too).
     parts.push(sh`if [ -e "$dest" ]; then
   b="$dest.$(date +%Y-%m-%d@%H:%M:%S)~"
-  cp -p -- "$dest" "$b"
+  cp -P -p -- "$dest" "$b"
   printf 'backup_file=%s\\n' "$b"
 fi`);
   }
-  parts.push(sh`mv -f -- "$tmp" "$dest"`);
+  // -T renames over dest itself: plain mv would move the file into the folder a symbolic link at dest points to.
+  parts.push(sh`mv -f -T -- "$tmp" "$dest"`);
   return {
     describe: `write ${spec.dest} (${spec.content.length} bytes, atomically${spec.validate ? ', validated' : ''}${spec.backup ? ', with backup' : ''})`,
     script: join(parts),

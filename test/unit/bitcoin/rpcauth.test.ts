@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRpcAuth, generateRpcPassword, loadOrCreateRpcPassword, makeRpcAuth, stableRpcAuth } from '../../../src/bitcoin/rpcauth.js';
+import type { ProvisionError } from '../../../src/errors.js';
 
 // share/rpcauth/rpcauth.py's password_to_hmac, run by python3 itself: the reference our HMAC must equal.
 const pythonHmac = (salt: string, password: string) => execFileSync('python3', ['-c',
@@ -87,6 +88,19 @@ describe('loadOrCreateRpcPassword', () => {
     chmodSync(file, 0o644);
     const err = await loadOrCreateRpcPassword(file).then(() => undefined, (e: Error) => e);
     expect(err?.message).toBe(`the RPC password file ${file} can be read by other users\n  expected: mode 0600 (owner only)\n  got: mode 0644\n  fix: chmod 600 ${file}`);
+  });
+
+  it('suggests a chmod that works as pasted, for a path with spaces and ";"', async () => {
+    const folder = join(dir(), 'rpc; files');
+    mkdirSync(folder);
+    const file = join(folder, "node 1's password");
+    writeFileSync(file, 'leaky-password\n');
+    chmodSync(file, 0o644);
+    const err = await loadOrCreateRpcPassword(file).then(() => undefined, (e: ProvisionError) => e);
+    const fix = err!.problem.fix!;
+    expect(fix).toBe(`chmod 600 '${file.replace(/'/g, `'\\''`)}'`);
+    execFileSync('sh', ['-c', fix]);
+    expect(await loadOrCreateRpcPassword(file)).toBe('leaky-password');
   });
 
   it('refuses an empty file', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile, symlink, lstat, chmod, chown } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, stat, writeFile, symlink, lstat, chmod, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copy } from '../../../src/modules/copy.js';
 import { contentFile, planContent, sha256 } from '../../../src/modules/files/content.js';
@@ -189,6 +189,36 @@ describe('copy on a real filesystem', () => {
     await runModule(copy, { dest, content: 'mine\n' });
     expect((await lstat(dest)).isFile()).toBe(true);
     expect(await readFile(target, 'utf8')).toBe('target\n');
+  });
+
+  // mv would move the file into the folder the link points at (and leave it there on every run): the link itself goes.
+  it('replaces a symbolic link to a directory with a regular file, leaving nothing in that directory, and then has nothing to do', async () => {
+    const folder = join(dir, 'folder');
+    const dest = join(dir, 'link');
+    await mkdir(folder);
+    await symlink(folder, dest);
+    const first = await runModule(copy, { dest, content: 'mine\n' });
+    expect([first.failed, first.changed, first.message]).toEqual([false, true, `replace the symbolic link ${dest} with a file`]);
+    expect((await lstat(dest)).isFile()).toBe(true);
+    expect(await readFile(dest, 'utf8')).toBe('mine\n');
+    expect(await readdir(folder)).toEqual([]);
+    const second = await runModule(copy, { dest, content: 'mine\n' });
+    expect([second.failed, second.changed]).toEqual([false, false]);
+    expect(await readdir(folder)).toEqual([]);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('with backup, keeps the symbolic link it replaces as the backup', async () => {
+    const folder = join(dir, 'folder');
+    const dest = join(dir, 'link');
+    await mkdir(folder);
+    await symlink(folder, dest);
+    const run = await runModule(copy, { dest, content: 'mine\n', backup: true });
+    expect(run.failed).toBe(false);
+    const backup = String(run.result.backup_file);
+    expect((await lstat(backup)).isSymbolicLink()).toBe(true);
+    expect(await readlink(backup)).toBe(folder);
+    expect(await readFile(dest, 'utf8')).toBe('mine\n');
   });
 
   it('delivers quotes, $(), backticks, semicolons and newlines in paths and content literally', async () => {

@@ -20,6 +20,7 @@ const ED1_FINGERPRINT = 'SHA256:vYoUT4mmSImjfN1yI4aDtcVYP16nuitw5ZxCR6Q0huY'; //
 const ED2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBs34Olym4nfL29Mrk3J4CpE/s7BrS3BKnOY9YltRRro';
 const ECDSA =
   'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBL7pgipNkUmfeS01WH7jLhRvYZ5vEO9vAFtpnPpPmFMd5OO5sHZf3+i5Osi6afVuAE9xUQetCpb5eGdraEfCxGg=';
+const RSA = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7';
 const ECDSA_FINGERPRINT = 'SHA256:LF4er81xMSysMbViBJayFbxqvgwnWzLfBqE3794l7cc';
 // `ssh-keygen -H` of "node1.example ED1" and "[10.0.0.5]:2222 ED1".
 const HASHED_NODE1 = `|1|5grEgLux78sB9+oAcBRJaimCsZ8=|iRJ7UB9Ov+N2XtTowag4QEw+kyg= ${ED1}`;
@@ -55,11 +56,16 @@ describe('parseKnownHosts', () => {
 });
 
 describe('lookupHostKey', () => {
-  it('matches plain names on port 22 and [host]:port on other ports, and nothing across the two', () => {
+  it('matches plain names on port 22 and [host]:port on other ports, and a [host]:port line never on port 22', () => {
     expect(status(`node1.example ${ED1}`, 'node1.example', 22, ED1)).toBe('match');
     expect(status(`[node1.example]:2222 ${ED1}`, 'node1.example', 2222, ED1)).toBe('match');
-    expect(status(`node1.example ${ED1}`, 'node1.example', 2222, ED1)).toBe('unknown');
     expect(status(`[node1.example]:2222 ${ED1}`, 'node1.example', 22, ED1)).toBe('unknown');
+  });
+
+  it('on another port with no line of its own, matches the key of the bare host name, and only a matching one', () => {
+    expect(status(`node1.example ${ED1}`, 'node1.example', 2222, ED1)).toBe('match');
+    expect(status(`node1.example ${ED2}`, 'node1.example', 2222, ED1)).toBe('unknown');
+    expect(status(`node1.example ${ED1}\n[node1.example]:2222 ${ED2}`, 'node1.example', 2222, ED1)).toBe('changed');
   });
 
   it('matches any name of a comma list, wildcards, and honours negated patterns', () => {
@@ -78,9 +84,10 @@ describe('lookupHostKey', () => {
     expect(status(HASHED_NODE1, 'node1.example', 22, ED2)).toBe('changed');
   });
 
-  it('reports a different key of the same type as changed, and a key of another type as unknown', () => {
+  // As ssh: a host with any known key is not new, whatever the type of the key it offers.
+  it('reports a different key as changed, of the same type or of another, and matches any of several keys', () => {
     expect(status(`node1.example ${ED2}`, 'node1.example', 22, ED1)).toBe('changed');
-    expect(status(`node1.example ${ECDSA}`, 'node1.example', 22, ED1)).toBe('unknown');
+    expect(status(`node1.example ${ECDSA}`, 'node1.example', 22, ED1)).toBe('changed');
     expect(status(`node1.example ${ECDSA}\nnode1.example ${ED1}`, 'node1.example', 22, ED1)).toBe('match');
   });
 
@@ -166,6 +173,24 @@ describe('recordHostKey and checkHostKey on real files', () => {
     expect(readFileSync(global, 'utf8')).toBe(`g.example ${ED1}\n`);
   });
 
+  it('names every known key of another type and where it is, with an ssh-keygen -R for each file holding one', async () => {
+    const user = join(dir, 'types_user');
+    const global = join(dir, 'types_global');
+    writeFileSync(user, `# header\nb.example ${ECDSA}\n`);
+    writeFileSync(global, `b.example ${RSA}\n`);
+    const refusal = await checkHostKey({ address: 'b.example', port: 22, file: user, extraFiles: [global], acceptNew: true }, blob(ED1));
+    expect(refusal?.message).toBe(
+      `HOST KEY CHANGED for b.example:22: it offered ssh-ed25519 key ${ED1_FINGERPRINT}, but the keys known for it are of another type: ` +
+        `ecdsa-sha2-nistp256 at ${user}:2, ssh-rsa at ${global}:1; refusing to connect (possible man-in-the-middle attack)`,
+    );
+    expect(refusal?.fix).toBe(
+      'if the host was reinstalled and you have checked the new fingerprint with its owner, remove the old ecdsa-sha2-nistp256 and ssh-rsa keys ' +
+        `with \`ssh-keygen -R b.example -f ${user}\` and \`ssh-keygen -R b.example -f ${global}\` and connect again ` +
+        '(--accept-new-host-keys adds no key for a host that has known keys)',
+    );
+    expect(readFileSync(user, 'utf8')).toBe(`# header\nb.example ${ECDSA}\n`);
+  });
+
   it('points a changed key at the file and line holding the old one, with an ssh-keygen -R fix for port 22', async () => {
     const file = join(dir, 'changed2');
     writeFileSync(file, `# header\nb.example ${ED2}\n`);
@@ -173,6 +198,6 @@ describe('recordHostKey and checkHostKey on real files', () => {
     expect(refusal?.message).toBe(
       `HOST KEY CHANGED for b.example:22: it offered ssh-ed25519 key ${ED1_FINGERPRINT}, but ${file}:2 holds another ssh-ed25519 key for it; refusing to connect (possible man-in-the-middle attack)`,
     );
-    expect(refusal?.fix).toContain(`\`ssh-keygen -R 'b.example' -f ${file}\``);
+    expect(refusal?.fix).toContain(`\`ssh-keygen -R b.example -f ${file}\``);
   });
 });

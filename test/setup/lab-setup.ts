@@ -1,17 +1,29 @@
 // jest global set-up of the lab project (runs only when a lab suite is selected): brings up the shared lab the lab
-// suites use (3 systemd hosts, lab `jest`) unless the caller gave one (PROVISION_LAB_NAME and
+// suites use (3 systemd hosts, lab `jest-PID`: runs side by side do not collide) unless the caller gave one (PROVISION_LAB_NAME and
 // PROVISION_LAB_INVENTORY), and says where. Where it cannot (not Linux, not root), every lab suite skips with that
 // one reason; where bringing it up fails, every lab suite fails with the error (PROVISION_LAB_ERROR).
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labDown, labUp } from '../../src/lab/index.js';
+import { listLabs } from '../../src/lab/state.js';
 import { recordSkip } from './skips.js';
 
-/** The name of the lab npm test brings up for itself. */
-export const OWN_LAB = 'jest';
+/** The name of the lab this npm test brings up for itself. */
+const OWN_LAB = `jest-${process.pid}`;
 
 const say = (line: string) => process.stderr.write(`npm test: ${line}\n`);
+
+// The labs of earlier runs that were killed before their teardown (their jest process is gone).
+async function removeOrphans(): Promise<void> {
+  for (const name of await listLabs()) {
+    const pid = /^jest-(\d+)$/.exec(name)?.[1];
+    if (pid && !existsSync(`/proc/${pid}`)) {
+      say(`taking down lab ${name}, left by an earlier run that was killed`);
+      await labDown(name);
+    }
+  }
+}
 
 export default async function labSetup(): Promise<void> {
   if (process.env.PROVISION_LAB_NAME && process.env.PROVISION_LAB_INVENTORY) return;
@@ -25,8 +37,7 @@ export default async function labSetup(): Promise<void> {
   say(`bringing up a lab of 3 hosts for the lab suites (lab ${OWN_LAB}; taken down at the end)`);
   const started = Date.now();
   try {
-    // The remains of an earlier run that was killed before its teardown.
-    await labDown(OWN_LAB);
+    await removeOrphans();
     await labUp({ name: OWN_LAB, hosts: 3, inventory, log: (line) => say(`lab: ${line}`) });
   } catch (e) {
     process.env.PROVISION_LAB_ERROR = `npm test could not bring up its lab: ${(e as Error).message}`;

@@ -1,5 +1,5 @@
-// --check changes nothing anywhere: every bundled playbook, run with --check on the shared lab's hosts, leaves the
-// hosts' files and the control machine's (its home, where the RPC password files go by default, and the current
+// --check changes nothing anywhere: every bundled playbook, run with --check on a fresh lab host of its own (where a
+// run would change the most), leaves the host's files and the control machine's (its home, where the RPC password files go by default, and the current
 // folder) exactly as they were.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { labExec } from '../../src/lab/index.js';
-import { describeLab, sharedLab, type SharedLab } from './shared-lab.js';
+import { labDown, labExec, labUp, type LabInfo } from '../../src/lab/index.js';
+import { describeLab } from './shared-lab.js';
 
 const run = promisify(execFile);
 const CLI = resolve('dist/cli/main.js');
@@ -23,7 +23,7 @@ const HOST_SNAPSHOT =
   'find /etc /usr/local /opt /root /var/lib -xdev \\( -path /var/lib/i2pd -o -path /var/lib/bitcoind -o -path /var/lib/systemd \\) -prune ' +
   "-o -printf '%p %T@ %s %m %u:%g\\n' | LC_ALL=C sort";
 
-async function hostSnapshot(lab: SharedLab, host: string): Promise<string[]> {
+async function hostSnapshot(lab: LabInfo, host: string): Promise<string[]> {
   const r = await labExec(lab.name, host, ['sh', '-c', HOST_SNAPSHOT], { timeoutMs: 120_000 });
   return r.stdout.split('\n').filter(Boolean);
 }
@@ -45,18 +45,23 @@ function changes(before: string[], after: string[]): { gone: string[]; new: stri
   return { gone: before.filter((l) => !a.has(l)), new: after.filter((l) => !b.has(l)) };
 }
 
-describeLab('--check on lab hosts', () => {
-  let lab: SharedLab;
+describeLab('--check on a fresh lab host (private systemd lab)', () => {
+  const LAB = 'checkmode';
+  let lab: LabInfo;
   let home: string;
   let cwd: string;
-  beforeAll(() => {
-    lab = sharedLab();
+  let labFiles: string;
+  beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'provision-check-home-'));
     cwd = mkdtempSync(join(tmpdir(), 'provision-check-cwd-'));
-  });
-  afterAll(() => {
-    for (const d of [home, cwd]) if (d) rmSync(d, { recursive: true, force: true });
-  });
+    labFiles = mkdtempSync(join(tmpdir(), 'provision-check-lab-'));
+    await labDown(LAB).catch(() => false); // the remains of an interrupted earlier run
+    lab = await labUp({ name: LAB, hosts: 1, inventory: join(labFiles, 'inventory.yml') });
+  }, 180_000);
+  afterAll(async () => {
+    await labDown(LAB);
+    for (const d of [home, cwd, labFiles]) if (d) rmSync(d, { recursive: true, force: true });
+  }, 60_000);
 
   it.each(PLAYBOOKS)('%s with --check changes no file on the hosts or on the control machine', async (playbook) => {
     const before = await Promise.all(lab.hosts.map((h) => hostSnapshot(lab, h.name)));

@@ -97,6 +97,11 @@ describe('renderValue', () => {
     expect(renderValue('{{{ nested }}}', vars, where)).toEqual({ deep: 'yes' });
     expect(renderValue('{{ nested.deep }}', vars, where)).toBe('yes');
   });
+  it('renders a string with anything around its one {{ path }} as text, keeping that text byte for byte', () => {
+    expect(renderValue('{{ name }}\n', vars, where)).toBe('node\n');
+    expect(renderValue('  {{ port }}  ', vars, where)).toBe('  8333  ');
+    expect(renderValue('\t{{{ name }}}\r\n', vars, where)).toBe('\tnode\r\n');
+  });
   it('renders other strings through Handlebars, deeply, leaving other values alone', () => {
     expect(renderValue({ dest: '/etc/{{ name }}.conf', list: ['{{ port }}/tcp', 3, true, null], url: '{{ url }}' }, vars, where)).toEqual({
       dest: '/etc/node.conf',

@@ -109,6 +109,13 @@ describe('renderValue', () => {
       url: 'http://node',
     });
   });
+  it('says plainly, where it is read, that a field is read from a value that has none', () => {
+    const file = { file: 'motd.hbs', path: 'template' };
+    expect(messageOf(() => renderValue('port: {{ port.number }}', vars, file))).toBe('motd.hbs:1:10: template: "port" is a number, which has no field "number"');
+    expect(messageOf(() => renderValue('{{#with name}}{{ length }}{{/with}}', vars, file))).toBe('motd.hbs:1:18: template: "this" is a string, which has no field "length"');
+    expect(messageOf(() => renderValue('{{ nested.deep.er }}', vars, where))).toBe('site.yml:12:14: plays[0].tasks[1].copy: "nested.deep" is a string, which has no field "er"');
+    expect(messageOf(() => renderValue('{{ pkgs.[0].[1] }}', vars, file))).toBe('motd.hbs:1:4: template: "pkgs.[0]" is a string, which has no field "1"');
+  });
   it('names a missing variable and where it was used, including the path inside the value', () => {
     expect(messageOf(() => renderValue({ dest: '/etc/{{ nme }}.conf' }, vars, where))).toBe(
       'site.yml:12:14: plays[0].tasks[1].copy.dest: undefined variable "nme"\n  fix: define "nme" (in the inventory, the play\'s vars, vars_files, or with -e nme=...) or give it a default: {{default nme "..."}}',

@@ -9,6 +9,12 @@ import { z } from 'zod';
  */
 export const MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
+/** A number from `min` to `max` ("a number from 0 to 100"). */
+export function numberIn(min: number, max: number) {
+  const error = `a number from ${min} to ${max}`;
+  return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
 /** An integer from `min` to `max` ("an integer from 1 to 65535"). */
 export function integerIn(min: number, max: number) {
   const error = `an integer from ${min} to ${max}`;

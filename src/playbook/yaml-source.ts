@@ -221,7 +221,7 @@ function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[
       }
       // YAML reads 1e400 as Infinity: a number, but none that any setting can use.
       const unusable = typeof value === 'number' && !Number.isFinite(value);
-      const what = !unusable ? 'wrong type' : Number.isNaN(value) ? 'not a number' : value > 0 ? 'too big' : 'too small';
+      const what = !unusable ? (issue.expected === 'int' && typeof value === 'number' ? 'not an integer' : 'wrong type') : Number.isNaN(value) ? 'not a number' : value > 0 ? 'too big' : 'too small';
       const expected = customMessage(issue.message) ? issue.message : unusable ? 'a finite number' : expectedPhrase(issue.expected);
       const problem: ProblemInfo = { what, where: at(path), expected, got: describeValue(value), code: 'schema' };
       // YAML reads `mode: 0644` as the number 644: the classic Ansible surprise.

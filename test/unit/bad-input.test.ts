@@ -107,6 +107,9 @@ const EXPECTED: Record<string, string> = {
   expected: all: { hosts: { web1: ... }, children: { ... } }
   got: a list
   fix: put the hosts under all: hosts: (a mapping of host names)`,
+  'inventory-port-fraction.yml': `error: test/fixtures/bad/inventory-port-fraction.yml:4:13: host node1: port: not an integer
+  expected: an integer from 1 to 65535
+  got: a number (22.5)`,
   'inventory-port-huge.yml': `error: test/fixtures/bad/inventory-port-huge.yml:4:13: host node1: port: too big
   expected: an integer from 1 to 65535
   got: a number (1e+23)`,
@@ -207,7 +210,7 @@ const EXPECTED: Record<string, string> = {
   expected: a list, or "{{ some_list }}"
   got: a string ("curl")`,
   'playbook-max-fail-percentage.yml': `error: test/fixtures/bad/playbook-max-fail-percentage.yml:2:24: plays[0].max_fail_percentage: too big
-  expected: a number <= 100
+  expected: a number from 0 to 100
   got: a number (150)`,
   'playbook-merge-not-mapping.yml': `error: test/fixtures/bad/playbook-merge-not-mapping.yml:5:11: a merge (<<) needs a mapping, an alias of one, or a list of those
   got: a list`,

@@ -28,3 +28,9 @@ export function waitSeconds(opts: { positive?: boolean; integer?: boolean } = {}
   const number = opts.integer ? z.number({ error }).int({ error }) : z.number({ error });
   return (opts.positive ? number.positive({ error }) : number.min(0, { error })).max(MAX_WAIT_SECONDS, { error });
 }
+
+/** Milliseconds to wait, more than 0 and up to MAX_WAIT_SECONDS: for library callers, who pass no schema. */
+export function waitMilliseconds() {
+  const error = `milliseconds, more than 0 and at most ${MAX_WAIT_SECONDS * 1000} (7 days)`;
+  return z.number({ error }).positive({ error }).max(MAX_WAIT_SECONDS * 1000, { error });
+}

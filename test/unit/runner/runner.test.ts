@@ -162,6 +162,17 @@ describe('task keys', () => {
     );
   });
 
+  it('refuses a connect or command timeout longer than a week, which no timer can hold, before any task runs', async () => {
+    const tasks = [task('a', 'trace', { label: 'a' })];
+    await expect(run(playbook(play(tasks)), 1, { connectTimeoutMs: 3e9 })).rejects.toThrow(
+      'connectTimeoutMs: too big\n  expected: milliseconds, more than 0 and at most 604800000 (7 days)\n  got: a number (3000000000)',
+    );
+    await expect(run(playbook(play(tasks)), 1, { commandTimeoutMs: 0 })).rejects.toThrow(
+      'commandTimeoutMs: too small\n  expected: milliseconds, more than 0 and at most 604800000 (7 days)\n  got: a number (0)',
+    );
+    expect(trace).toEqual([]);
+  });
+
   it('overrides the changed status with changed_when', async () => {
     const tasks = [task('a', 'trace', { label: 'a', changed: true }, { changedWhen: ['false'] })];
     const { results } = await run(playbook(play(tasks)), 1);

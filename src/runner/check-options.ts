@@ -1,9 +1,21 @@
-// `--start-at-task NAME`: checked against every play before anything connects, so a typo cannot run nothing and
-// still end "ok".
-import { ProvisionError } from '../errors.js';
+// Run options a TypeScript caller may give that no schema has seen, checked before anything connects:
+// `--start-at-task NAME` (a typo must not run nothing and still end "ok") and the timeouts (a timer holds a week).
+import { z } from 'zod';
+import { ProvisionError, ProvisionErrors } from '../errors.js';
+import { waitMilliseconds } from '../playbook/numbers.js';
 import type { Playbook } from '../playbook/types.js';
 import { closest } from '../playbook/suggest.js';
+import { zodProblems } from '../playbook/yaml-source.js';
 import { quote } from '../shell/quote.js';
+
+const waits = z.object({ connectTimeoutMs: waitMilliseconds().optional(), commandTimeoutMs: waitMilliseconds().optional() });
+
+/** Throws when a timeout is not a positive number of milliseconds that a timer can hold. */
+export function checkTimeouts(options: { connectTimeoutMs?: number; commandTimeoutMs?: number }): void {
+  const data = { connectTimeoutMs: options.connectTimeoutMs, commandTimeoutMs: options.commandTimeoutMs };
+  const parsed = waits.safeParse(data);
+  if (!parsed.success) throw new ProvisionErrors(zodProblems(parsed.error.issues, { yamlPrefix: [], displayPrefix: '', data }));
+}
 
 // Enough names to recognise the playbook by; list-tasks shows the rest.
 const SHOWN = 10;

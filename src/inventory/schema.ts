@@ -1,6 +1,7 @@
 // The inventory's YAML shape (Ansible's YAML inventory) and the connection variables a host may set.
 import { z } from 'zod';
 import { yamlBool } from '../playbook/schema.js';
+import { integerIn, waitSeconds } from '../playbook/numbers.js';
 
 const vars = z.record(z.string(), z.unknown()).nullable();
 
@@ -29,14 +30,14 @@ const numeric = (v: unknown) => (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.
 /** Connection settings under our names, after Ansible's names were mapped onto them. */
 export const connectionVarsSchema = z.object({
   address: z.string().min(1).optional(),
-  port: z.preprocess(numeric, z.number().int().min(1).max(65535)).optional(),
+  port: z.preprocess(numeric, integerIn(1, 65535)).optional(),
   user: z.string().min(1).optional(),
   private_key_file: z.string().min(1).optional(),
   known_hosts_file: z.string().min(1).optional(),
   become: yamlBool.optional(),
   become_user: z.string().min(1).optional(),
   connection: z.enum(['ssh', 'local']).optional(),
-  connect_timeout: z.preprocess(numeric, z.number().positive()).optional(),
+  connect_timeout: z.preprocess(numeric, waitSeconds({ positive: true })).optional(),
   proxy_jump: z.string().min(1).optional(),
   ssh_config_file: z.string().min(1).optional(),
 });

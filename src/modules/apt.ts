@@ -1,6 +1,7 @@
 // apt: Debian packages present, absent or at their newest version, with a cache refresh that honours a validity
 // window, never a prompt, and a dpkg lock that is waited for (and named when the wait times out).
 import { z } from 'zod';
+import { waitSeconds } from '../playbook/numbers.js';
 import { cmd, join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 
@@ -20,7 +21,7 @@ const args = z
     update_cache: z.boolean().default(false).describe('Run `apt-get update` first (not counted as a change on its own)'),
     cache_valid_time: z.number().int().nonnegative().default(0).describe('Seconds: skip the update when the package lists were refreshed more recently than this'),
     install_recommends: z.boolean().optional().describe('Install recommended packages too. Default: what the host\'s apt is configured to do (Debian: yes)'),
-    lock_timeout: z.number().int().nonnegative().default(120).describe('Seconds to wait for another apt/dpkg to release its lock; on timeout the task fails naming the process holding it'),
+    lock_timeout: waitSeconds({ integer: true }).default(120).describe('Seconds to wait for another apt/dpkg to release its lock; on timeout the task fails naming the process holding it'),
   })
   .superRefine((a, ctx) => {
     if (a.name === undefined && !a.update_cache) ctx.addIssue({ code: 'custom', message: 'give name (the packages), update_cache: true, or both', path: ['name'] });

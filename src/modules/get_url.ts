@@ -3,6 +3,7 @@
 // its checksum matched, so dest is never a partial or a wrong file.
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { waitSeconds } from '../playbook/numbers.js';
 import { join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 import { attrStep, chownSpec, groupArg, modeArg, ownerArg, type CurrentAttrs } from './files/attrs.js';
@@ -19,7 +20,7 @@ const args = z.strictObject({
   mode: modeArg.optional(),
   owner: ownerArg.optional(),
   group: groupArg.optional(),
-  timeout: z.number().int().positive().default(30).describe('Seconds: give up connecting, or when no data arrives for this long'),
+  timeout: waitSeconds({ positive: true, integer: true }).default(30).describe('Seconds: give up connecting, or when no data arrives for this long'),
 });
 
 /** get_url's arguments after parsing (checksum is the bare lower-case hex). */

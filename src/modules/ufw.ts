@@ -1,6 +1,7 @@
 // ufw: firewall rules, default policies, logging and on/off, idempotent by reading ufw's own files, and never
 // locking out the SSH connection the provisioner came in through.
 import { z } from 'zod';
+import { integerIn } from '../playbook/numbers.js';
 import { cmd } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 import { family } from './ufw/address.js';
@@ -12,7 +13,7 @@ const address = z
   .refine((a) => a === 'any' || (family(a) !== undefined && /^[^/]+(\/(\d{1,3}|\d+\.\d+\.\d+\.\d+))?$/.test(a)), 'an IPv4 or IPv6 address or network (CIDR), or "any"');
 
 const port = z
-  .union([z.number().int().min(1).max(65535).transform(String), z.string().regex(/^\d+(:\d+)?(,\d+(:\d+)?)*$/, 'a port, a range like "9000:31000", or a list like "80,443"')])
+  .union([integerIn(1, 65535).transform(String), z.string().regex(/^\d+(:\d+)?(,\d+(:\d+)?)*$/, 'a port, a range like "9000:31000", or a list like "80,443"')])
   .refine((p) => p.split(',').every((part) => {
     const [lo, hi = lo] = part.split(':').map(Number);
     return lo >= 1 && hi <= 65535 && lo <= hi;

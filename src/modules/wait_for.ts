@@ -2,12 +2,13 @@
 // A port is tried with `nc -z` when the host has nc, else with bash's /dev/tcp under `timeout 1` (dash, the
 // usual /bin/sh, has no /dev/tcp); a host with neither fails with a message saying so.
 import { z } from 'zod';
+import { integerIn, waitSeconds } from '../playbook/numbers.js';
 import { sh, type ShellText } from '../shell/quote.js';
 import { defineModule, type StepResult } from './define.js';
 
 const args = z
   .strictObject({
-    port: z.number().int().min(1).max(65535).optional().describe('TCP port to wait for (give this or path)'),
+    port: integerIn(1, 65535).optional().describe('TCP port to wait for (give this or path)'),
     host: z
       .string()
       .min(1)
@@ -19,9 +20,9 @@ const args = z
       .enum(['started', 'stopped', 'present', 'absent'])
       .default('started')
       .describe('started/present: wait until the port accepts connections or the path exists; stopped/absent: until it no longer does'),
-    timeout: z.number().nonnegative().default(300).describe('Seconds to wait before failing'),
-    delay: z.number().nonnegative().default(0).describe('Seconds to wait before the first check'),
-    sleep: z.number().positive().default(1).describe('Seconds between checks'),
+    timeout: waitSeconds().default(300).describe('Seconds to wait before failing'),
+    delay: waitSeconds().default(0).describe('Seconds to wait before the first check'),
+    sleep: waitSeconds({ positive: true }).default(1).describe('Seconds between checks'),
     msg: z.string().optional().describe('Failure message on timeout, instead of the default'),
   })
   .superRefine((a, ctx) => {

@@ -37,6 +37,8 @@ type Item = { kind: 'op'; v: string; pos: number } | Operand;
 const WORD_OPS = new Set(['and', 'or', 'not', 'in']);
 const BINARY = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%']);
 const CONSTANTS: Record<string, string> = { true: 'true', True: 'true', false: 'false', False: 'false', none: 'null', None: 'null' };
+/** How deep brackets may nest: far beyond any real condition, well within what the parsers' stacks hold. */
+export const MAX_NESTING = 100;
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -110,6 +112,16 @@ export function translate(expr: string): string {
     if (t.v !== v || (t.t !== 'punct' && t.t !== 'op')) fail(t, `expected "${v}", got ${show(t)}`);
   };
   const value = (o: Operand) => (o.path ? `__v(${o.raw})` : o.raw);
+  let nesting = 0;
+  // Parses what is inside a bracket, one level deeper.
+  const nested = <T>(open: Token, inside: () => T): T => {
+    if (++nesting > MAX_NESTING) fail(open, `nested more than ${MAX_NESTING} brackets deep`);
+    try {
+      return inside();
+    } finally {
+      nesting--;
+    }
+  };
 
   // A comma-separated list of expressions up to `close` (for lists, tuples and filter arguments).
   function parseList(close: string): string[] {
@@ -133,9 +145,9 @@ export function translate(expr: string): string {
       if (WORD_OPS.has(t.v) || t.v === 'is') fail(t, `expected a value, got ${show(t)}`);
       return { kind: 'operand', raw: `'${t.v}'`, path: true, display: t.v };
     }
-    if (t.t === 'punct' && t.v === '[') return { kind: 'operand', raw: `__list(${parseList(']').join(', ')})`, path: false };
+    if (t.t === 'punct' && t.v === '[') return { kind: 'operand', raw: `__list(${nested(t, () => parseList(']')).join(', ')})`, path: false };
     if (t.t === 'punct' && t.v === '(') {
-      const items = parseList(')');
+      const items = nested(t, () => parseList(')'));
       // `(a)` groups, `(a, b)` and `()` are tuples, which conditions use as lists: `x in ('a', 'b')`.
       const tuple = items.length !== 1 || tokens[k - 2].v === ',';
       return { kind: 'operand', raw: tuple ? `__list(${items.join(', ')})` : `(${items[0]})`, path: false };
@@ -156,7 +168,7 @@ export function translate(expr: string): string {
       } else if (t.t === 'punct' && t.v === '[') {
         next();
         const first = peek();
-        const index = emit(parseSeq());
+        const index = nested(t, () => emit(parseSeq()));
         expect(']');
         const shown = first.t === 'str' ? `'${first.v}'` : first.t === 'num' ? first.v : '...';
         const display = `${o.display ?? '(value)'}[${shown}]`;
@@ -168,8 +180,8 @@ export function translate(expr: string): string {
         if (!FILTERS.includes(f.v)) fail(f, `unknown filter "${f.v}" (known: ${FILTERS.join(', ')})${hint(f.v, FILTERS)}`);
         let args: string[] = [];
         if (peek().t === 'punct' && peek().v === '(') {
-          next();
-          args = parseList(')');
+          const open = next();
+          args = nested(open, () => parseList(')'));
         }
         const name = f.v === 'd' ? 'default' : f.v;
         // default() must see an undefined variable without failing on it; every other filter gets the value.
@@ -238,7 +250,8 @@ export function translate(expr: string): string {
       } else merged.push(it);
     }
     const logical = merged.some((it) => it.kind === 'op' && (it.v === 'and' || it.v === 'or' || it.v === 'not'));
-    const terms: string[] = [];
+    // `a or b and c`: the or-groups of and-terms, as and binds tighter.
+    const groups: string[][] = [[]];
     let term: Item[] = [];
     const flush = (at: number) => {
       let nots = 0;
@@ -250,23 +263,33 @@ export function translate(expr: string): string {
         if ((i % 2 === 0) !== (it.kind === 'operand')) throw new ExprSyntaxError(it.kind === 'op' ? `unexpected "${it.v}"` : 'expected an operator', it.kind === 'op' ? it.pos + 1 : at + 1);
       }
       const text = body.map((it) => (it.kind === 'operand' ? value(it) : it.v === '%' ? 'mod' : it.v)).join(' ');
-      terms.push('not '.repeat(nots) + (logical ? `__truthy(${text})` : text));
+      // `not not x` is `x` made a boolean, which __truthy already is: no chain of nots nests deeper than one.
+      groups[groups.length - 1].push('not '.repeat(nots % 2) + (logical ? `__truthy(${text})` : text));
       term = [];
     };
     for (const it of merged) {
       if (it.kind === 'op' && (it.v === 'and' || it.v === 'or')) {
         flush(it.pos);
-        terms.push(it.v);
+        if (it.v === 'or') groups.push([]);
       } else term.push(it);
     }
     flush(expr.length);
-    return terms.join(' ');
+    return balanced(groups.map((g) => balanced(g, 'and')), 'or');
   }
 
   const out = emit(parseSeq());
   const rest = peek();
   if (rest.t !== 'end') fail(rest, `unexpected ${show(rest)}`);
   return out;
+}
+
+// `a or b or c or d` as `((a) or (b)) or ((c) or (d))`: the same value, evaluated left to right and stopping at the
+// first term that decides, but nested log2(n) deep instead of n deep (filtrex nests a chain, and the JavaScript it
+// writes overflows the parser's stack at about a thousand).
+function balanced(terms: string[], op: 'and' | 'or'): string {
+  if (terms.length === 1) return terms[0];
+  const half = Math.ceil(terms.length / 2);
+  return `(${balanced(terms.slice(0, half), op)}) ${op} (${balanced(terms.slice(half), op)})`;
 }
 
 // A filtrex string literal: only \\ and \" are escapes there (JSON's \n would be rejected).

@@ -162,7 +162,13 @@ function compile(expr: string): Compiled | ExprSyntaxError {
       if (body === '') throw new ExprSyntaxError('empty condition', 1);
       fn = compileExpression(translate(body), options) as Compiled;
     } catch (e) {
-      fn = e instanceof ExprSyntaxError ? new ExprSyntaxError(e.message, e.col + offset) : new ExprSyntaxError((e as Error).message.split('\n')[0], 1);
+      fn =
+        e instanceof ExprSyntaxError
+          ? new ExprSyntaxError(e.message, e.col + offset)
+          : // A stack overflow, in the translator or in the JavaScript filtrex writes: a chain no bracket limit catches.
+            e instanceof RangeError
+            ? new ExprSyntaxError('too long or too deeply nested to evaluate: split it into several conditions (a list under when: means all of them)', 1)
+            : new ExprSyntaxError((e as Error).message.split('\n')[0], 1);
     }
     cache.set(expr, fn);
   }

@@ -8,6 +8,7 @@ import { resolveModuleName } from './module-args.js';
 import { loadLocalModules } from '../modules/local.js';
 import { didYouMean } from './suggest.js';
 import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.js';
+import { importFanOut } from './import-count.js';
 import type { Play, Playbook, Task } from './types.js';
 import { readSourceFile } from './yaml-checks.js';
 import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
@@ -39,6 +40,9 @@ export async function loadPlaybookFromString(text: string, file: string, importi
       },
     ]);
   }
+  // Counted before anything is expanded: the playbook itself checks for all the files it imports.
+  const fanOut = importing.length === 0 ? await importFanOut(value, source) : undefined;
+  if (fanOut) throw new ProvisionErrors([fanOut]);
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as Record<string, unknown> | null;
     if (item && typeof item === 'object' && !Array.isArray(item) && 'import_playbook' in item) {

@@ -5,7 +5,7 @@ import type { ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
 import { isTemplated } from '../template/render.js';
 import { booleanWord } from './schema.js';
-import { objectKeysAt, valueAt } from './yaml-source.js';
+import { objectKeysAt, valueAt, withoutSafeIntegerBound } from './yaml-source.js';
 
 /**
  * The registered module a task key names: `apt`, or a fully qualified name whose last part is one of ours
@@ -84,7 +84,7 @@ export function checkModuleArgs(def: ModuleDef, args: Record<string, unknown>, o
     if (!converted) break;
   }
   if (opts.skipTemplated) issues = issues.filter((issue) => !underTemplate(current, issue.path));
-  return { args: current, issues };
+  return { args: current, issues: [...withoutSafeIntegerBound(issues)] };
 }
 
 function convert(value: unknown, expected: string, key: PropertyKey | undefined): unknown {

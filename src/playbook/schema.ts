@@ -1,6 +1,7 @@
 // The playbook's YAML shape in zod: plays and the keys every task shares. Module arguments are checked by each
 // module's own schema (src/modules); load.ts splits a task into its common keys and its one module key.
 import { z } from 'zod';
+import { numberIn, waitSeconds } from './numbers.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { yes: true, no: false, true: true, false: false, on: true, off: false };
 
@@ -47,7 +48,7 @@ export const taskKeysSchema = z.strictObject({
   ignore_errors: yamlBool.optional(),
   tags: tagList.optional(),
   retries: z.number().int().min(0).optional(),
-  delay: z.number().min(0).optional(),
+  delay: waitSeconds().optional(),
   until: conditionList.optional(),
   loop: z.union([z.array(z.unknown()), z.string()]).optional(),
   // Ansible's older spelling of `loop`; it flattens one level of nested lists.
@@ -81,7 +82,7 @@ export const playSchema = z.strictObject({
   become_user: z.string().optional(),
   gather_facts: yamlBool.optional(),
   serial: z.union([batchSize, z.array(batchSize).min(1)]).optional(),
-  max_fail_percentage: z.number().min(0).max(100).optional(),
+  max_fail_percentage: numberIn(0, 100).optional(),
   any_errors_fatal: yamlBool.optional(),
   tasks: z.array(z.unknown()).optional(),
   handlers: z.array(z.unknown()).optional(),

@@ -135,7 +135,8 @@ function explain(e: ProvisionError, key: string): ProvisionError {
 }
 
 // `{{ name }}`, `{{ a.b.[0] }}`, `{{{ x }}}`: one plain path, whose value keeps its type (a list stays a list).
-const WHOLE = /^\s*\{\{\{?\s*([A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*)\s*\}?\}\}\s*$/;
+// Nothing may stand outside the braces: `"{{ motd }}\n"` is text, and its newline is part of it.
+const WHOLE = /^\{\{\{?\s*([A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*)\s*\}?\}\}$/;
 
 /**
  * Renders every string inside `value` (deeply). A string that is exactly one `{{ path }}` gives the variable's own

@@ -142,7 +142,7 @@ export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'nothing (null)';
   if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)})`;
-  if (typeof v === 'number') return `a number (${v})`;
+  if (typeof v === 'number') return Number.isFinite(v) ? `a number (${v})` : Number.isNaN(v) ? 'not a number (NaN)' : `a number too ${v > 0 ? 'large' : 'small'} to represent (read as ${v})`;
   if (typeof v === 'boolean') return `a boolean (${v})`;
   if (Array.isArray(v)) return `a list`;
   if (typeof v === 'object') return 'a mapping';
@@ -189,7 +189,18 @@ export interface IssueContext {
 
 /** Turns zod issues into problems with file:line:col, path, expected, got, and a fix where one is obvious. */
 export function zodProblems(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): ProblemInfo[] {
-  return issues.flatMap((issue) => issueProblems(issue, ctx));
+  return withoutSafeIntegerBound(issues).flatMap((issue) => issueProblems(issue, ctx));
+}
+
+/**
+ * Issues without the bound zod's int() adds (±9007199254740991) to a huge integer when the schema has its own range
+ * for the same value: that range is the one to tell the user.
+ */
+export function withoutSafeIntegerBound(issues: readonly z.core.$ZodIssue[]): readonly z.core.$ZodIssue[] {
+  const safeBound = (i: z.core.$ZodIssue) => (i.code === 'too_big' || i.code === 'too_small') && i.origin === 'int';
+  const key = (i: z.core.$ZodIssue) => JSON.stringify(i.path.map(String));
+  const others = new Set(issues.filter((i) => !safeBound(i)).map(key));
+  return issues.filter((i) => !safeBound(i) || !others.has(key(i)));
 }
 
 function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[] {
@@ -208,7 +219,11 @@ function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[
         if (customMessage(issue.message)) problem.fix = issue.message;
         return [problem];
       }
-      const problem: ProblemInfo = { what: 'wrong type', where: at(path), expected: expectedPhrase(issue.expected), got: describeValue(value), code: 'schema' };
+      // YAML reads 1e400 as Infinity: a number, but none that any setting can use.
+      const unusable = typeof value === 'number' && !Number.isFinite(value);
+      const what = !unusable ? (issue.expected === 'int' && typeof value === 'number' ? 'not an integer' : 'wrong type') : Number.isNaN(value) ? 'not a number' : value > 0 ? 'too big' : 'too small';
+      const expected = customMessage(issue.message) ? issue.message : unusable ? 'a finite number' : expectedPhrase(issue.expected);
+      const problem: ProblemInfo = { what, where: at(path), expected, got: describeValue(value), code: 'schema' };
       // YAML reads `mode: 0644` as the number 644: the classic Ansible surprise.
       if (last === 'mode' && typeof value === 'number') problem.fix = `quote the mode: mode: "0${value}"`;
       return [problem];
@@ -246,7 +261,8 @@ function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[
       const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
       const inclusive = issue.inclusive !== false;
       let expected: string;
-      if (issue.origin === 'string') expected = small && Number(bound) === 1 ? 'a non-empty string' : `${small ? 'at least' : 'at most'} ${bound} characters`;
+      if (customMessage(issue.message)) expected = issue.message;
+      else if (issue.origin === 'string') expected = small && Number(bound) === 1 ? 'a non-empty string' : `${small ? 'at least' : 'at most'} ${bound} characters`;
       else if (issue.origin === 'array') expected = small && Number(bound) === 1 ? 'a non-empty list' : `${small ? 'at least' : 'at most'} ${bound} items`;
       else expected = `a number ${small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<'} ${bound}`;
       return [{ what: small ? 'too small' : 'too big', where: at(path), expected, got: describeValue(value), code: 'schema' }];
@@ -263,10 +279,10 @@ function issueProblems(issue: z.core.$ZodIssue, ctx: IssueContext): ProblemInfo[
   }
 }
 
-// zod's own messages start "Invalid ..." ("Invalid input: expected string", "Invalid string: must match pattern");
-// anything else was written by a schema for its users.
+// zod's own messages start "Invalid ...", "Too big:" or "Too small:" ("Invalid input: expected string", "Too big:
+// expected number to be <=100"); anything else was written by a schema for its users.
 function customMessage(message: string): boolean {
-  return message !== '' && !/^Invalid /.test(message);
+  return message !== '' && !/^(Invalid |Too big:|Too small:)/.test(message);
 }
 
 // A union fails as a whole; when one branch got the type right, its inner issues say more than "invalid input".

@@ -20,6 +20,7 @@ import { runTask, type TaskEnv } from './task.js';
 import { collectSecrets } from './secrets.js';
 import { inShard, type Shard } from './shard.js';
 import { ProbeBatcher } from './probes.js';
+import { checkStartAtTask, checkTimeouts } from './check-options.js';
 
 /** Everything a run can be told. */
 export interface RunOptions {
@@ -97,6 +98,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   // Every play's host pattern is checked before anything connects: a typo in the last play must not surface after
   // the first one has changed hosts.
   const selected = new Map(options.playbook.plays.map((play) => [play, selectPlayHosts(options.inventory, play, options.limit)]));
+  if (startAt !== undefined) checkStartAtTask(options.playbook, startAt);
+  checkTimeouts(options);
   emit({ type: 'run.start', playbook: options.playbook.file, check: !!options.check, diff: !!options.diff, forks });
   try {
     for (const play of options.playbook.plays) {

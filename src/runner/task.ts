@@ -240,7 +240,7 @@ export function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: 
   const parsed = def.args.safeParse(checked.args);
   if (parsed.success) return parsed.data;
   // The first problem, in the loader's words (expected, got), marked as found after templating.
-  const [problem] = zodProblems([parsed.error.issues[0]], { yamlPrefix: [], displayPrefix: joinPath(task.path, [task.module]), data: checked.args, schema: def.args });
+  const [problem] = zodProblems(parsed.error.issues, { yamlPrefix: [], displayPrefix: joinPath(task.path, [task.module]), data: checked.args, schema: def.args });
   throw new ProvisionError({
     ...problem,
     what: `${problem.what} (after templating)`,

@@ -34,7 +34,7 @@ export function describeType(js: Json): string {
       const low = js.exclusiveMinimum !== undefined ? `> ${js.exclusiveMinimum}` : js.minimum !== undefined ? `≥ ${js.minimum}` : '';
       const high = js.exclusiveMaximum !== undefined ? `< ${js.exclusiveMaximum}` : js.maximum !== undefined && js.maximum !== MAX_SAFE ? `≤ ${js.maximum}` : '';
       if (js.minimum !== undefined && high.startsWith('≤')) return `${js.type} ${js.minimum}–${js.maximum}`;
-      return [js.type, low, high].filter(Boolean).join(' ');
+      return `${js.type} ${[low, high].filter(Boolean).join(' and ')}`.trimEnd();
     }
     case 'boolean':
       return 'boolean';

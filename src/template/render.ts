@@ -33,6 +33,37 @@ const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true
 const HELPER_NAMES = new Set([...Object.keys(helpers), 'if', 'unless', 'each', 'with', 'log', 'lookup', 'helperMissing', 'blockHelperMissing']);
 const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true } as const;
 
+/** Where a template reads a field from a value that has none (a number, a string, a boolean). */
+class FieldOfScalar extends Error {
+  constructor(
+    readonly field: string,
+    readonly kind: string,
+    readonly loc: { start: { line: number; column: number }; end: { line: number; column: number } } | undefined,
+  ) {
+    super(`"${field}" read from a ${kind}`);
+  }
+}
+
+// Handlebars' strict lookup asks `field in value`, a raw TypeError when the value is a number, a string or a
+// boolean (`{{ port.x }}` with port 8333). Every template of this instance looks such fields up through this check.
+type Container = { strict: (obj: unknown, field: string, loc: FieldOfScalar['loc']) => unknown };
+type Spec = { main: (this: unknown, container: Container, ...rest: unknown[]) => unknown };
+const makeTemplate = hb.template.bind(hb);
+hb.template = ((spec: Spec) => {
+  const main = spec.main;
+  spec.main = function (container, ...rest) {
+    const strict = container.strict;
+    container.strict = (obj, field, loc) =>
+      obj !== null && obj !== undefined && typeof obj !== 'object' && typeof obj !== 'function' ? scalarField(obj, field, loc) : strict(obj, field, loc);
+    return main.call(this, container, ...rest);
+  };
+  return makeTemplate(spec as never);
+}) as typeof hb.template;
+
+function scalarField(obj: unknown, field: string, loc: FieldOfScalar['loc']): never {
+  throw new FieldOfScalar(field, typeof obj, loc);
+}
+
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 /** True when a string contains Handlebars syntax and so needs rendering. */
@@ -117,14 +148,21 @@ function templateError(e: unknown, source: string, where: Where): ProvisionError
   if (e instanceof ProvisionError) return new ProvisionError({ ...e.problem, where: { ...e.problem.where, ...where } });
   const message = e instanceof Error ? e.message : String(e);
   // Handlebars strict mode: `"name" not defined in [object Object] - 3:10`
+  if (e instanceof FieldOfScalar) {
+    // The path as written (`port.number`), less the field that cannot be read: the value that has no fields.
+    const text = e.loc ? (source.split('\n')[e.loc.start.line - 1] ?? '').slice(e.loc.start.column, e.loc.start.line === e.loc.end.line ? e.loc.end.column : undefined) : '';
+    const owner = /^(.+)\.(\[[^\]]*\]|[^.]*)$/.exec(text)?.[1] ?? 'this';
+    return new ProvisionError({
+      what: `"${owner}" is a ${e.kind}, which has no field "${e.field}"`,
+      where: e.loc ? located(where, e.loc.start.line, e.loc.start.column + 1) : where,
+      code: 'template-field',
+    });
+  }
   const missing = /"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);
   if (missing) {
-    const line = Number(missing[2]);
-    const col = Number(missing[3]) + 1;
-    const here = where.line !== undefined && line === 1 ? { line: where.line, col: (where.col ?? 1) + col - 1 } : where.file && where.line === undefined ? { line, col } : {};
     return new ProvisionError({
       what: `undefined variable "${missing[1]}"`,
-      where: { ...where, ...here },
+      where: located(where, Number(missing[2]), Number(missing[3]) + 1),
       fix: `define "${missing[1]}" (in the inventory, the play's vars, vars_files, or with -e ${missing[1]}=...) or give it a default: {{default ${missing[1]} "..."}}`,
       code: 'undefined-variable',
     });
@@ -154,4 +192,11 @@ function templateError(e: unknown, source: string, where: Where): ProvisionError
     });
   }
   return new ProvisionError({ what: `template error: ${message.split('\n')[0]}`, where, code: 'template' });
+}
+
+// A template's line:col as a position in its file; a string argument keeps its caller's position (the task), moved
+// along the string when the template is one line.
+function located(where: Where, line: number, col: number): Where {
+  const here = where.line !== undefined && line === 1 ? { line: where.line, col: (where.col ?? 1) + col - 1 } : where.file && where.line === undefined ? { line, col } : {};
+  return { ...where, ...here };
 }

@@ -107,17 +107,23 @@ const EXPECTED: Record<string, string> = {
   expected: all: { hosts: { web1: ... }, children: { ... } }
   got: a list
   fix: put the hosts under all: hosts: (a mapping of host names)`,
+  'inventory-port-fraction.yml': `error: test/fixtures/bad/inventory-port-fraction.yml:4:13: host node1: port: not an integer
+  expected: an integer from 1 to 65535
+  got: a number (22.5)`,
+  'inventory-port-huge.yml': `error: test/fixtures/bad/inventory-port-huge.yml:4:13: host node1: port: too big
+  expected: an integer from 1 to 65535
+  got: a number (1e+23)`,
   'inventory-port-range.yml': `error: test/fixtures/bad/inventory-port-range.yml:4:13: host node1: port: wrong type
-  expected: a number
+  expected: an integer from 1 to 65535
   got: a string ("31000:9000")`,
   'inventory-port-too-big.yml': `error: test/fixtures/bad/inventory-port-too-big.yml:5:21: host node1: ansible_port: too big
-  expected: a number <= 65535
+  expected: an integer from 1 to 65535
   got: a number (70000)`,
   'inventory-port-word.yml': `error: test/fixtures/bad/inventory-port-word.yml:4:13: host node1: port: wrong type
-  expected: a number
+  expected: an integer from 1 to 65535
   got: a string ("ssh")`,
   'inventory-port-zero.yml': `error: test/fixtures/bad/inventory-port-zero.yml:3:11: host node1: port: too small
-  expected: a number >= 1
+  expected: an integer from 1 to 65535
   got: a number (0)`,
   'inventory-range-huge.yml': `error: test/fixtures/bad/inventory-range-huge.yml:3:5: all.hosts.node[1:100000000]: host range "node[1:100000000]" stands for more than 10000 hosts
   fix: check the numbers for a typo, or split it into ranges of at most 10000 hosts`,
@@ -128,8 +134,14 @@ const EXPECTED: Record<string, string> = {
   'inventory-tab-indent.yml': `error: test/fixtures/bad/inventory-tab-indent.yml:3:1: tabs are not allowed as indentation
   fix: indent with spaces`,
   'inventory-timeout-negative.yml': `error: test/fixtures/bad/inventory-timeout-negative.yml:4:24: host node1: connect_timeout: too small
-  expected: a number > 0
+  expected: seconds, more than 0 and at most 604800 (7 days)
   got: a number (-5)`,
+  'inventory-timeout-infinite.yml': `error: test/fixtures/bad/inventory-timeout-infinite.yml:4:24: host node1: connect_timeout: too big
+  expected: seconds, more than 0 and at most 604800 (7 days)
+  got: a number too large to represent (read as Infinity)`,
+  'inventory-timeout-too-long.yml': `error: test/fixtures/bad/inventory-timeout-too-long.yml:4:24: host node1: connect_timeout: too big
+  expected: seconds, more than 0 and at most 604800 (7 days)
+  got: a number (3000000)`,
   'inventory-unknown-key.yml': `error: test/fixtures/bad/inventory-unknown-key.yml:2:3: all.hots: unknown key "hots"
   expected: one of hosts, children, vars
   fix: did you mean "hosts"?`,
@@ -165,6 +177,9 @@ const EXPECTED: Record<string, string> = {
   fix: quote the key, or use a plain name`,
   'playbook-control-character.yml': `error: test/fixtures/bad/playbook-control-character.yml:3:16: a control character (U+0007) is not allowed in YAML text
   fix: remove it, or write it as an escape inside double quotes ("\\u0007")`,
+  'playbook-delay-too-long.yml': `error: test/fixtures/bad/playbook-delay-too-long.yml:5:14: plays[0].tasks[0].delay: too big
+  expected: seconds, from 0 to 604800 (7 days)
+  got: a number (3000000)`,
   'playbook-deep-nesting.yml': `error: test/fixtures/bad/playbook-deep-nesting.yml:3:829: nested too deeply to read
   fix: flatten the data`,
   'playbook-duplicate-empty-key.yml': `error: test/fixtures/bad/playbook-duplicate-empty-key.yml:3:3: duplicate key "tasks" (first at line 2)
@@ -195,7 +210,7 @@ const EXPECTED: Record<string, string> = {
   expected: a list, or "{{ some_list }}"
   got: a string ("curl")`,
   'playbook-max-fail-percentage.yml': `error: test/fixtures/bad/playbook-max-fail-percentage.yml:2:24: plays[0].max_fail_percentage: too big
-  expected: a number <= 100
+  expected: a number from 0 to 100
   got: a number (150)`,
   'playbook-merge-not-mapping.yml': `error: test/fixtures/bad/playbook-merge-not-mapping.yml:5:11: a merge (<<) needs a mapping, an alias of one, or a list of those
   got: a list`,
@@ -294,7 +309,7 @@ test/fixtures/bad/playbook-relative-dest.yml:8:21: plays[0].tasks[2].copy.dest: 
   'playbook-ufw-port-range-reversed.yml': `error: test/fixtures/bad/playbook-ufw-port-range-reversed.yml:5:50: plays[0].tasks[0].ufw.rules[0].port: ports are 1-65535, and a range goes from low to high
   got: a string ("31000:9000")`,
   'playbook-ufw-port-too-big.yml': `error: test/fixtures/bad/playbook-ufw-port-too-big.yml:5:34: plays[0].tasks[0].ufw.rules[0].port: too big
-  expected: a number <= 65535
+  expected: an integer from 1 to 65535
   got: a number (70000)`,
   'playbook-ufw-range-end-too-big.yml': `error: test/fixtures/bad/playbook-ufw-range-end-too-big.yml:5:50: plays[0].tasks[0].ufw.rules[0].port: ports are 1-65535, and a range goes from low to high
   got: a string ("9000:70000")`,
@@ -326,15 +341,21 @@ test/fixtures/bad/playbook-relative-dest.yml:8:21: plays[0].tasks[2].copy.dest: 
   'playbook-vars-files-missing.yml': `error: test/fixtures/bad/playbook-vars-files-missing.yml:4:7: plays[0].vars_files[1]: vars file not found: test/fixtures/bad/support/missing.yml`,
   'playbook-vault-tag.yml': `error: test/fixtures/bad/playbook-vault-tag.yml:3:18: unresolved tag: !vault
   fix: remove the tag (provision supports no custom tags, and no Ansible Vault)`,
+  'playbook-wait-for-port-huge.yml': `error: test/fixtures/bad/playbook-wait-for-port-huge.yml:3:25: plays[0].tasks[0].wait_for.port: too big
+  expected: an integer from 1 to 65535
+  got: a number (1e+23)`,
   'playbook-wait-for-port-too-big.yml': `error: test/fixtures/bad/playbook-wait-for-port-too-big.yml:3:25: plays[0].tasks[0].wait_for.port: too big
-  expected: a number <= 65535
+  expected: an integer from 1 to 65535
   got: a number (70000)`,
+  'playbook-wait-for-too-long.yml': `error: test/fixtures/bad/playbook-wait-for-too-long.yml:5:18: plays[0].tasks[0].wait_for.timeout: too big
+  expected: seconds, from 0 to 604800 (7 days)
+  got: a number (2200000)`,
   'playbook-when-syntax.yml': `error: test/fixtures/bad/playbook-when-syntax.yml:4:13: plays[0].tasks[0].when: syntax error in condition "result.rc = 0": "=" assigns; compare with "==" (column 11)`,
   'playbook-wrong-argument-type.yml': `error: test/fixtures/bad/playbook-wrong-argument-type.yml:5:23: plays[0].tasks[0].apt.update_cache: wrong type
   expected: true or false
   got: a string ("sometimes")`,
   'run-argument-invalid-after-templating.yml': `failed: [h1] test/fixtures/bad/run-argument-invalid-after-templating.yml:6:7: plays[0].tasks[0].wait_for.port: too big (after templating)
-      expected: a number <= 65535
+      expected: an integer from 1 to 65535
       got: a number (70000)
       fix: check the variables used in this argument (run with -e to override one)`,
   'run-hosts-match-nothing.yml': `error: test/fixtures/bad/run-hosts-match-nothing.yml:5:10: plays[1].hosts: host pattern "nodez" matches nothing: no host or group "nodez"

@@ -91,8 +91,8 @@ describe('loadInventory reports problems at file:line:col', () => {
   it('bad connection values, where they are defined, once per definition', async () => {
     const file = `${F}/bad/bad-port.yml`;
     expect(await bad('bad-port.yml')).toEqual([
-      `${file}:5:15: host web1: port: wrong type\n  expected: a number\n  got: a string ("abc")`,
-      `${file}:12:25: host db1: ansible_port: too big\n  expected: a number <= 65535\n  got: a number (70000)`,
+      `${file}:5:15: host web1: port: wrong type\n  expected: an integer from 1 to 65535\n  got: a string ("abc")`,
+      `${file}:12:25: host db1: ansible_port: too big\n  expected: an integer from 1 to 65535\n  got: a number (70000)`,
       `${file}:13:31: host db1: ansible_connection: invalid value\n  expected: one of "ssh", "local"\n  got: "paramiko"`,
     ]);
   });
@@ -117,7 +117,7 @@ describe('loadInventory reports problems at file:line:col', () => {
   it('problems inside group_vars/ and host_vars/ files, in those files', async () => {
     expect(await problemsOf(loadInventory(`${F}/bad-group-vars/inventory.yml`))).toEqual([
       `${F}/bad-group-vars/host_vars/h1.yml:1:7: "[" is not closed by "]" (or the line after it is not indented enough)\n  fix: close it with "]"; a list or mapping in brackets that goes on over several lines is indented further than its key`,
-      `${F}/bad-group-vars/group_vars/all.yml:1:15: host h1: ansible_port: too big\n  expected: a number <= 65535\n  got: a number (99999)`,
+      `${F}/bad-group-vars/group_vars/all.yml:1:15: host h1: ansible_port: too big\n  expected: an integer from 1 to 65535\n  got: a number (99999)`,
     ]);
   });
   it('a missing file', async () => {
@@ -136,6 +136,6 @@ describe('inventoryFromList', () => {
     expect(inv.hosts.get('web1')!.groups).toEqual(['all', 'ungrouped']);
   });
   it('rejects a port out of range', () => {
-    expect(() => inventoryFromList('web1:99999')).toThrow('host web1: -i web1:99999: too big\n  expected: a number <= 65535\n  got: a number (99999)');
+    expect(() => inventoryFromList('web1:99999')).toThrow('host web1: -i web1:99999: too big\n  expected: an integer from 1 to 65535\n  got: a number (99999)');
   });
 });

@@ -5,7 +5,7 @@ import { join as joinPath } from 'node:path';
 import { timeoutMessage, wait_for, waitScript } from '../../../src/modules/wait_for.js';
 import { join, sh } from '../../../src/shell/quote.js';
 import { LocalTransport } from '../../../src/transport/local.js';
-import { runModule, tempDir } from '../../helpers/module-harness.js';
+import { runModule, tempDir, testContext } from '../../helpers/module-harness.js';
 
 // This machine has no nc, so the port checks below go through the bash /dev/tcp fallback; one test fakes nc.
 async function listen(): Promise<{ server: Server; port: number }> {
@@ -84,5 +84,12 @@ describe('wait_for', () => {
   it('needs exactly one of port or path, and describes its default messages', () => {
     expect(wait_for.args.safeParse({}).error!.issues[0].message).toBe('give exactly one of port or path');
     expect(timeoutMessage(wait_for.args.parse({ path: '/run/x.pid', state: 'absent', timeout: 3 }))).toBe('timed out after 3 s waiting for /run/x.pid to be removed');
+  });
+
+  it('accepts no wait longer than a week, so that its guard fits the longest timer Node can hold', () => {
+    for (const key of ['timeout', 'delay', 'sleep']) expect(wait_for.args.safeParse({ port: 8333, [key]: 604801 }).success).toBe(false);
+    const longest = wait_for.args.parse({ port: 8333, timeout: 604800, delay: 604800, sleep: 604800 });
+    const [guard] = wait_for.plan(longest, undefined, testContext()).steps;
+    expect(guard.timeoutMs).toBeLessThanOrEqual(2 ** 31 - 1);
   });
 });

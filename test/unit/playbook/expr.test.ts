@@ -169,6 +169,30 @@ describe('conditionSyntaxError', () => {
   });
 });
 
+describe('long and deeply nested conditions', () => {
+  it('evaluates a flat chain of 3000 or/and terms, stopping at the first term that decides', () => {
+    const ors = Array.from({ length: 3000 }, (_, i) => `count == ${i + 10}`);
+    expect(check([...ors, 'count == 3'].join(' or '))).toBe(true);
+    expect(check(ors.join(' or '))).toBe(false);
+    expect(check(['count == 3', ...ors.map((o) => `not ${o}`)].join(' and '))).toBe(true);
+    // Left to right: the undefined variable after a deciding term is never read.
+    expect(check(`count == 3 or ${ors.join(' or ')} or missing.x`)).toBe(true);
+    expect(check(`nothing and missing or count == 3 and ${Array.from({ length: 3000 }, () => 'flag | bool').join(' and ')}`)).toBe(true);
+  });
+
+  it('refuses nesting deeper than 100 brackets, at the bracket that goes too deep', () => {
+    const deep = `${'('.repeat(101)}count${')'.repeat(101)} == 3`;
+    expect(conditionSyntaxError(deep)?.replace(deep, 'DEEP')).toBe('syntax error in condition "DEEP": nested more than 100 brackets deep (column 101)');
+    expect(check(`${'('.repeat(100)}count${')'.repeat(100)} == 3`)).toBe(true);
+    expect(conditionSyntaxError(`${'['.repeat(5000)}${']'.repeat(5000)}`)).toMatch(/: nested more than 100 brackets deep \(column 101\)$/);
+  });
+
+  it('says plainly when a condition is too long a chain of another kind to evaluate', () => {
+    const sum = Array.from({ length: 3000 }, () => 'count').join(' + ');
+    expect(conditionSyntaxError(sum)?.replace(sum, 'SUM')).toBe('syntax error in condition "SUM": too long or too deeply nested to evaluate: split it into several conditions (a list under when: means all of them) (column 1)');
+  });
+});
+
 describe('truthy', () => {
   it('follows Python, plus Ansible boolean words', () => {
     expect([0, 1, '', 'x', 'no', 'Off', 'FALSE', 'yes', [], [0], {}, { a: 1 }, null, undefined].map(truthy)).toEqual([

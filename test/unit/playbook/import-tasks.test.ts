@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ProvisionErrors, formatProblem } from '../../../src/errors.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
 import { registerTestModules } from './test-modules.js';
@@ -35,5 +38,42 @@ describe('import_tasks', () => {
       `${F}/tasks/broken.yml:2:12: tasks[0].debug.mgs: unknown key "mgs"\n  expected: one of msg, var\n  fix: did you mean "msg"?`,
       `${F}/tasks/broken.yml:3:3: tasks[1].notify: notify names no handler: "restrat"\n  expected: one of "restart"\n  fix: did you mean "restart"?`,
     ]);
+  });
+
+  // Each level imports the next twice: 2^52 copies of the last file, from 54 short files.
+  async function doubling(top: string, level: (next: string) => string, last: string): Promise<{ dir: string; problems: string[]; ms: number }> {
+    const dir = await mkdtemp(join(tmpdir(), 'provision-fanout-'));
+    await writeFile(join(dir, 'site.yml'), top);
+    for (let k = 0; k < 52; k++) await writeFile(join(dir, `f${k}.yml`), level(`f${k + 1}.yml`));
+    await writeFile(join(dir, 'f52.yml'), last);
+    const started = Date.now();
+    const e = await loadPlaybook(join(dir, 'site.yml')).catch((x: unknown) => x);
+    const ms = Date.now() - started;
+    await rm(dir, { recursive: true, force: true });
+    return { dir, problems: e instanceof ProvisionErrors ? e.problems.map(formatProblem) : [String(e)], ms };
+  }
+
+  it('refuses imports that bring more than 10000 plays and tasks, counting them before expanding any', async () => {
+    const { dir, problems, ms } = await doubling(
+      '- hosts: all\n  tasks:\n    - debug: { msg: first }\n    - import_tasks: f0.yml\n',
+      (next) => `- import_tasks: ${next}\n- import_tasks: ${next}\n`,
+      '- debug: { msg: leaf }\n',
+    );
+    expect(problems).toEqual([
+      `${dir}/site.yml:4:21: plays[0].tasks[1].import_tasks: the imports bring this playbook to more than 10000 plays and tasks (this import alone brings 4503599627370496)\n  fix: import a file once where it is needed: each import_tasks brings all of its file again, with what that file imports`,
+    ]);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('counts the plays and tasks of imported playbooks the same way', async () => {
+    const { dir, problems, ms } = await doubling(
+      '- import_playbook: f0.yml\n',
+      (next) => `- import_playbook: ${next}\n- import_playbook: ${next}\n`,
+      '- hosts: all\n  tasks:\n    - debug: { msg: leaf }\n',
+    );
+    expect(problems).toEqual([
+      `${dir}/site.yml:1:20: plays[0].import_playbook: the imports bring this playbook to more than 10000 plays and tasks (this import alone brings more than 9007199254740991)\n  fix: import a file once where it is needed: each import_playbook brings all of its file again, with what that file imports`,
+    ]);
+    expect(ms).toBeLessThan(2000);
   });
 });

@@ -97,12 +97,24 @@ describe('renderValue', () => {
     expect(renderValue('{{{ nested }}}', vars, where)).toEqual({ deep: 'yes' });
     expect(renderValue('{{ nested.deep }}', vars, where)).toBe('yes');
   });
+  it('renders a string with anything around its one {{ path }} as text, keeping that text byte for byte', () => {
+    expect(renderValue('{{ name }}\n', vars, where)).toBe('node\n');
+    expect(renderValue('  {{ port }}  ', vars, where)).toBe('  8333  ');
+    expect(renderValue('\t{{{ name }}}\r\n', vars, where)).toBe('\tnode\r\n');
+  });
   it('renders other strings through Handlebars, deeply, leaving other values alone', () => {
     expect(renderValue({ dest: '/etc/{{ name }}.conf', list: ['{{ port }}/tcp', 3, true, null], url: '{{ url }}' }, vars, where)).toEqual({
       dest: '/etc/node.conf',
       list: ['8333/tcp', 3, true, null],
       url: 'http://node',
     });
+  });
+  it('says plainly, where it is read, that a field is read from a value that has none', () => {
+    const file = { file: 'motd.hbs', path: 'template' };
+    expect(messageOf(() => renderValue('port: {{ port.number }}', vars, file))).toBe('motd.hbs:1:10: template: "port" is a number, which has no field "number"');
+    expect(messageOf(() => renderValue('{{#with name}}{{ length }}{{/with}}', vars, file))).toBe('motd.hbs:1:18: template: "this" is a string, which has no field "length"');
+    expect(messageOf(() => renderValue('{{ nested.deep.er }}', vars, where))).toBe('site.yml:12:14: plays[0].tasks[1].copy: "nested.deep" is a string, which has no field "er"');
+    expect(messageOf(() => renderValue('{{ pkgs.[0].[1] }}', vars, file))).toBe('motd.hbs:1:4: template: "pkgs.[0]" is a string, which has no field "1"');
   });
   it('names a missing variable and where it was used, including the path inside the value', () => {
     expect(messageOf(() => renderValue({ dest: '/etc/{{ nme }}.conf' }, vars, where))).toBe(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineModule } from '../../../src/modules/define.js';
 import { registerModule } from '../../../src/modules/registry.js';
 import { runPlaybook } from '../../../src/runner/run.js';
+import { ProvisionError } from '../../../src/errors.js';
 import '../../../src/modules/index.js';
 import type { HostResultEvent, RunEvent } from '../../../src/runner/events.js';
 import { localInventory, play, playbook, task } from '../../helpers/build.js';
@@ -142,6 +143,34 @@ describe('task keys', () => {
   it('starts at the named task', async () => {
     const tasks = [task('a', 'trace', { label: 'a' }), task('b', 'trace', { label: 'b' }), task('c', 'trace', { label: 'c' })];
     expect((await run(playbook(play(tasks)), 1, { startAtTask: 'b' })).trace).toEqual(['b@h1', 'c@h1']);
+  });
+
+  it('refuses to start at a task no play has, before any task runs, suggesting the nearest name', async () => {
+    const tasks = [task('install packages', 'trace', { label: 'a' }), task('write config', 'trace', { label: 'b' })];
+    const refused = run(playbook(play(tasks)), 1, { startAtTask: 'write confg' });
+    await expect(refused).rejects.toThrow(ProvisionError);
+    await expect(refused).rejects.toThrow(
+      '--start-at-task: no task in test.yml is named "write confg"\n  expected: the name of a task (install packages, write config)\n  fix: did you mean "write config"?',
+    );
+    expect(trace).toEqual([]);
+  });
+
+  it('names a few tasks, and how to list them all, when nothing is close to the --start-at-task name', async () => {
+    const tasks = Array.from({ length: 12 }, (_, i) => task(`step ${i + 1}`, 'trace', { label: `${i}` }));
+    await expect(run(playbook(play(tasks)), 1, { startAtTask: 'nosuch' })).rejects.toThrow(
+      '--start-at-task: no task in test.yml is named "nosuch"\n  expected: the name of a task (step 1, step 2, step 3, step 4, step 5, step 6, step 7, step 8, step 9, step 10, ...)\n  fix: provision list-tasks test.yml shows every task\'s name',
+    );
+  });
+
+  it('refuses a connect or command timeout longer than a week, which no timer can hold, before any task runs', async () => {
+    const tasks = [task('a', 'trace', { label: 'a' })];
+    await expect(run(playbook(play(tasks)), 1, { connectTimeoutMs: 3e9 })).rejects.toThrow(
+      'connectTimeoutMs: too big\n  expected: milliseconds, more than 0 and at most 604800000 (7 days)\n  got: a number (3000000000)',
+    );
+    await expect(run(playbook(play(tasks)), 1, { commandTimeoutMs: 0 })).rejects.toThrow(
+      'commandTimeoutMs: too small\n  expected: milliseconds, more than 0 and at most 604800000 (7 days)\n  got: a number (0)',
+    );
+    expect(trace).toEqual([]);
   });
 
   it('overrides the changed status with changed_when', async () => {

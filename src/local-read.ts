@@ -55,12 +55,21 @@ function refusals(file: string, how: LocalRead) {
     openFailed: (e: NodeJS.ErrnoException) => refuse(e.code === 'EACCES' ? 'permission denied' : e.message),
     // Whether the file may be read at all: a regular file, not larger than the bound.
     check: (info: Stats) => {
+      if (isDevNull(info)) return undefined;
       if (info.isDirectory()) return refuse('it is a directory');
       if (!info.isFile()) return refuse(`it is ${fileKind(info)}, not a regular file`, 'not-a-file');
       if (info.size > how.maxBytes) return tooLarge(sizeText(info.size));
       return undefined;
     },
   };
+}
+
+// /dev/null is the usual way to say "an empty file" (UserKnownHostsFile=/dev/null): it reads as empty.
+let devNull: Stats | undefined;
+function isDevNull(info: Stats): boolean {
+  if (!info.isCharacterDevice()) return false;
+  devNull ??= statSync('/dev/null', { throwIfNoEntry: false });
+  return devNull !== undefined && info.rdev === devNull.rdev;
 }
 
 // O_NONBLOCK: if a FIFO replaced the file since stat, open returns at once instead of waiting for a writer.

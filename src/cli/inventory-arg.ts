@@ -6,8 +6,9 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { ProvisionError } from '../errors.js';
-import { iniToInventory, listJsonToInventory, looksLikeIni } from '../inventory/convert.js';
-import { inventoryFromList, loadInventoryFromString } from '../inventory/load.js';
+import { iniToInventory, looksLikeIni } from '../inventory/convert.js';
+import { dynamicGroups, parseDynamicList } from '../inventory/dynamic.js';
+import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from '../inventory/load.js';
 import { readSourceFile } from '../playbook/yaml-checks.js';
 import type { Inventory } from '../inventory/types.js';
 
@@ -54,5 +55,6 @@ async function loadDynamic(script: string): Promise<Inventory> {
   } catch (e) {
     throw new ProvisionError({ what: `dynamic inventory ${script} printed no valid JSON for --list`, got: (e as Error).message, code: 'inventory' });
   }
-  return loadInventoryFromString(`# printed by ${script} --list\n${stringify(listJsonToInventory(json, script))}`, script);
+  const { data, locate } = dynamicGroups(parseDynamicList(json, script), script);
+  return inventoryFromGroups(data, script, locate);
 }

@@ -17,6 +17,10 @@ describe('readLocalFile', () => {
     expect(whole.toString('utf8')).toMatch(/^Name:[^]*\nPid:\s+\d+\n[^]*\n$/);
   });
 
+  it('reads /dev/null as an empty file, the usual way to name one (UserKnownHostsFile=/dev/null)', async () => {
+    expect(await readLocalFile('/dev/null', { what: 'known_hosts file', maxBytes: 100 })).toEqual(Buffer.alloc(0));
+  });
+
   it('names a missing file as not found', async () => {
     expect(await refusal(readLocalFile('/nonexistent/x.yml', { what: 'vars file', maxBytes: 100 }))).toBe('vars file not found: /nonexistent/x.yml');
   });

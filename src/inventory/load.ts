@@ -6,6 +6,7 @@ import { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from '.
 import { readSourceFile } from '../playbook/yaml-checks.js';
 import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg } from '../playbook/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
+import { groupNameError, hostNameError } from './names.js';
 import { expandHostRange } from './ranges.js';
 import { inventorySchema, type RawGroup } from './schema.js';
 import type { Group, Host, Inventory } from './types.js';
@@ -88,6 +89,11 @@ export async function inventoryFromGroups(data: Record<string, RawGroup | null>,
   };
   group('all');
   const walk = (name: string, body: RawGroup | null, at: PathSeg[], parent: string | undefined) => {
+    const badName = groupNameError(name);
+    if (badName) {
+      problems.push({ ...badName, where: { ...locate(at, { key: true }), path: joinPath('', at) } });
+      return;
+    }
     const g = group(name);
     if (parent && !groups.get(parent)!.children.includes(name)) {
       groups.get(parent)!.children.push(name);
@@ -102,6 +108,11 @@ export async function inventoryFromGroups(data: Record<string, RawGroup | null>,
         continue;
       }
       for (const h of names) {
+        const bad = hostNameError(h);
+        if (bad) {
+          problems.push({ ...bad, where: { ...locate([...at, 'hosts', pattern], { key: true }), path: joinPath('', [...at, 'hosts', pattern]) } });
+          continue;
+        }
         if (!g.hosts.includes(h)) g.hosts.push(h);
         if (!hostLayers.has(h)) {
           hostOrder.push(h);
@@ -260,6 +271,11 @@ export function inventoryFromList(text: string): Inventory {
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^\[([^\]]+)\]:(\d+)$/.exec(entry) ?? (/^[^:]+:(\d+)$/.test(entry) ? /^([^:]+):(\d+)$/.exec(entry) : null);
     const name = m ? m[1] : entry.replace(/^\[(.*)\]$/, '$1');
+    const bad = hostNameError(name);
+    if (bad) {
+      problems.push(bad);
+      continue;
+    }
     const vars: Record<string, unknown> = m ? { ansible_port: Number(m[2]) } : {};
     const connection = connectionFor(name, vars, new Map(), process.cwd(), problems);
     if (connection) hosts.set(name, { name, vars, groups: ['all', 'ungrouped'], connection });

@@ -35,21 +35,26 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-// Names that would become object keys: `__proto__` cannot be one (as in YAML inventories).
+// Names that would become object keys: `__proto__` cannot be one (as in YAML inventories). Looked for wherever a
+// name may be, whatever the shape around it (a shape problem is reported on its own).
 function protoProblems(data: Record<string, unknown>, where: (path: PathSeg[]) => ProblemInfo['where']): ProblemInfo[] {
   const out: ProblemInfo[] = [];
   const check = (name: unknown, path: PathSeg[]) => {
     if (name === '__proto__') out.push({ what: '"__proto__" cannot be used as a name', where: where(path), fix: 'rename it', code: 'inventory' });
   };
+  const list = (v: unknown, path: PathSeg[]) => Array.isArray(v) && v.forEach((n, i) => check(n, [...path, i]));
+  const keys = (v: unknown, path: PathSeg[]) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : []).forEach((k) => check(k, [...path, k]));
   for (const [group, body] of Object.entries(data)) {
     check(group, [group]);
-    const b = body as { hosts?: unknown[]; children?: unknown[]; vars?: object; hostvars?: Record<string, object> } | unknown[];
-    if (Array.isArray(b)) b.forEach((h, i) => check(h, [group, i]));
-    else if (group === '_meta') for (const [h, vars] of Object.entries(b.hostvars ?? {})) [h, ...Object.keys(vars)].forEach((n, i) => check(n, i === 0 ? [group, 'hostvars', h] : [group, 'hostvars', h, n]));
-    else {
-      b.hosts?.forEach((h, i) => check(h, [group, 'hosts', i]));
-      b.children?.forEach((c, i) => check(c, [group, 'children', i]));
-      for (const k of Object.keys(b.vars ?? {})) check(k, [group, 'vars', k]);
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (Array.isArray(body)) list(body, [group]);
+    else if (group === '_meta') {
+      keys(b.hostvars, [group, 'hostvars']);
+      for (const [h, vars] of typeof b.hostvars === 'object' && b.hostvars ? Object.entries(b.hostvars) : []) keys(vars, [group, 'hostvars', h]);
+    } else {
+      list(b.hosts, [group, 'hosts']);
+      list(b.children, [group, 'children']);
+      keys(b.vars, [group, 'vars']);
     }
   }
   return out;
@@ -73,7 +78,7 @@ export function parseDynamicList(json: unknown, script: string): DynamicList {
       } else problems.push({ what: `${issue.message}, got ${kind(valueAt(data, path))}`, where: where(path), code: 'inventory' });
     }
   }
-  if (problems.length === 0) problems.push(...protoProblems(data, where));
+  problems.push(...protoProblems(data, where));
   if (problems.length > 0) throw new ProvisionErrors(problems);
   const groups: DynamicList['groups'] = new Map();
   const hostvars: DynamicList['hostvars'] = new Map();

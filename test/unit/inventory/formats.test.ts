@@ -67,6 +67,13 @@ describe('a dynamic inventory that prints the wrong shape', () => {
     expect(message).toBe(`${script} (its output) at ${problem}`);
   });
 
+  it('reports every problem at once, a __proto__ name beside a wrong shape', async () => {
+    const { script, message } = await loaded('{"web": {"hosts": "h1"}, "_meta": {"hostvars": {"__proto__": {}}}}');
+    expect(message).toBe(
+      `${script} (its output) at .web.hosts: expected a list of host names, got a string\n${script} (its output) at ._meta.hostvars.__proto__: "__proto__" cannot be used as a name\n  fix: rename it`,
+    );
+  });
+
   it('names a bad host variable by its JSON path, never by a line of converted text', async () => {
     const { script, message } = await loaded('{"web": {"hosts": ["h1"]}, "_meta": {"hostvars": {"h1": {"ansible_port": "x"}}}}');
     expect(message).toBe(`${script} (its output) at ._meta.hostvars.h1.ansible_port: host h1: ansible_port: wrong type\n  expected: a number\n  got: a string ("x")`);

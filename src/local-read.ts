@@ -35,6 +35,14 @@ export function fileKind(info: Stats): string {
   return 'not a regular file';
 }
 
+// Why stat or open failed, in words (Node's own messages repeat the syscall and the path).
+function errnoWords(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (e.code === 'ELOOP') return 'too many symbolic links';
+  return e.message;
+}
+
 // The refusals of one read, worded alike for the async and the sync reader.
 function refusals(file: string, how: LocalRead) {
   const { what, from } = how;
@@ -50,9 +58,8 @@ function refusals(file: string, how: LocalRead) {
   return {
     tooLarge,
     interrupted: () => new ProvisionError({ what: `reading ${what} ${file} was interrupted`, where: from, code: 'interrupted' }),
-    statFailed: (e: NodeJS.ErrnoException) =>
-      e.code === 'ENOENT' ? new ProvisionError({ what: `${what} not found: ${file}`, where: from, code: 'read' }) : refuse(e.code === 'ENOTDIR' ? 'a part of the path is not a directory' : e.message),
-    openFailed: (e: NodeJS.ErrnoException) => refuse(e.code === 'EACCES' ? 'permission denied' : e.message),
+    statFailed: (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? new ProvisionError({ what: `${what} not found: ${file}`, where: from, code: 'read' }) : refuse(errnoWords(e))),
+    openFailed: (e: NodeJS.ErrnoException) => refuse(errnoWords(e)),
     // Whether the file may be read at all: a regular file, not larger than the bound.
     check: (info: Stats) => {
       if (isDevNull(info)) return undefined;

@@ -14,6 +14,7 @@ export { humanReporter } from './report/human.js';
 export { jsonReporter } from './report/json.js';
 export { JunitCollector } from './report/junit.js';
 export { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from './errors.js';
+export { readLocalFile, type LocalRead } from './local-read.js';
 export { quote, cmd, sh, ShellText } from './shell/quote.js';
 export { Secret } from './shell/secret.js';
 export type { Playbook, Play, Task } from './playbook/types.js';

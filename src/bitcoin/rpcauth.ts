@@ -2,10 +2,11 @@
 // `rpcauth=USER:SALT$HMAC`; the password stays in a 0600 file on the control machine.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { ProvisionError } from '../errors.js';
 import { cmd } from '../shell/quote.js';
+import { readLocalFile } from '../local-read.js';
 
 /** A password like rpcauth.py's generate_password(): 32 random bytes, URL-safe base64 (44 characters). */
 export function generateRpcPassword(): string {
@@ -101,7 +102,8 @@ export async function readPasswordFile(file: string): Promise<string | undefined
       code: 'rpc-password-file',
     });
   }
-  const password = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  // A password is 44 characters; a larger file is not one written by provision.
+  const password = (await readLocalFile(file, { what: 'RPC password file', maxBytes: 4096 })).toString('utf8').replace(/\r?\n$/, '');
   if (password === '' || /[\r\n]/.test(password)) {
     throw new ProvisionError({
       what: `the RPC password file ${file} does not hold one password on one line`,

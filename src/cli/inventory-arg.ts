@@ -2,13 +2,14 @@
 // (then only localhost, over the local connection).
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { ProvisionError } from '../errors.js';
-import { iniToInventory, listJsonToInventory, looksLikeIni } from '../inventory/convert.js';
-import { inventoryFromList, loadInventory, loadInventoryFromString } from '../inventory/load.js';
+import { iniToInventory, looksLikeIni } from '../inventory/convert.js';
+import { dynamicGroups, parseDynamicList } from '../inventory/dynamic.js';
+import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from '../inventory/load.js';
+import { readSourceFile } from '../playbook/yaml-checks.js';
 import type { Inventory } from '../inventory/types.js';
 
 const run = promisify(execFile);
@@ -18,12 +19,7 @@ export async function loadInventoryArg(arg: string | undefined): Promise<Invento
   if (arg === undefined) return inventoryFromList('localhost,');
   if (arg.includes(',')) return inventoryFromList(arg);
   if (isExecutableScript(arg)) return loadDynamic(arg);
-  let text: string;
-  try {
-    text = await readFile(arg, 'utf8');
-  } catch {
-    return loadInventory(arg); // the loader words the read error
-  }
+  const text = await readSourceFile(arg, 'inventory');
   if (looksLikeIni(text)) return loadInventoryFromString(`# converted from Ansible INI\n${stringify(iniToInventory(text, arg))}`, arg);
   return loadInventoryFromString(text, arg);
 }
@@ -59,5 +55,6 @@ async function loadDynamic(script: string): Promise<Inventory> {
   } catch (e) {
     throw new ProvisionError({ what: `dynamic inventory ${script} printed no valid JSON for --list`, got: (e as Error).message, code: 'inventory' });
   }
-  return loadInventoryFromString(`# printed by ${script} --list\n${stringify(listJsonToInventory(json, script))}`, script);
+  const { data, locate } = dynamicGroups(parseDynamicList(json, script), script);
+  return inventoryFromGroups(data, script, locate);
 }

@@ -14,6 +14,8 @@ import { jsonReporter } from '../report/json.js';
 import { JunitCollector } from '../report/junit.js';
 import { parseShard, type Shard } from '../runner/shard.js';
 import { loadInventoryArg } from './inventory-arg.js';
+import { EXIT_USAGE } from './errors.js';
+import { checkReportFile } from './report-file.js';
 import { collect, commaList, increase, positiveInt } from './options.js';
 import '../modules/index.js';
 
@@ -76,6 +78,7 @@ export async function runCommand(playbookFile: string, opts: RunCliOptions): Pro
     loadPlaybook(playbookFile),
     loadInventoryArg(opts.inventory),
     parseExtraVars(opts.extraVars ?? [], process.cwd()),
+    opts.junit !== undefined ? checkReportFile('--junit', opts.junit) : undefined,
   ]);
   const listeners: ((e: RunEvent) => void)[] = [];
   if (opts.json) listeners.push(jsonReporter((l) => process.stdout.write(l)));
@@ -119,8 +122,15 @@ export async function runCommand(playbookFile: string, opts: RunCliOptions): Pro
       stopSignal: stop.signal,
       killSignal: kill.signal,
     });
-    if (junit && opts.junit) await writeFile(opts.junit, junit.toXml());
     opts.onSummary?.(summary);
+    if (junit && opts.junit) {
+      // Checked before the run; if it still fails (the folder went away), say so and keep the run's own exit code.
+      const failed = await writeFile(opts.junit, junit.toXml()).then(() => undefined, (e: Error) => e.message);
+      if (failed) {
+        process.stderr.write(`error: --junit ${opts.junit}: the report was not written: ${failed}\n`);
+        return summary.exitCode || EXIT_USAGE;
+      }
+    }
     return summary.exitCode;
   } finally {
     process.off('SIGINT', onSignal);
@@ -135,6 +145,7 @@ export async function runCommand(playbookFile: string, opts: RunCliOptions): Pro
 export async function smokeDeploy(playbookFile: string, opts: RunCliOptions): Promise<number> {
   if (opts.inventory) throw new ProvisionError({ what: '--lab and -i cannot be used together', fix: '--lab writes its own inventory: drop -i', code: 'usage' });
   await loadPlaybook(playbookFile); // validate before spending time on hosts
+  if (opts.junit !== undefined) await checkReportFile('--junit', opts.junit);
   const { labUp, labDown } = await import('../lab/index.js');
   const dir = await mkdtemp(join(tmpdir(), 'provision-smoke-'));
   const name = `smoke${process.pid % 100000}x`;

@@ -2,8 +2,7 @@
 // (ansible_host, ansible_port, ansible_user, ...) are read.
 import os from 'node:os';
 import path from 'node:path';
-import type { ProblemInfo } from '../errors.js';
-import type { SourcePos } from '../playbook/types.js';
+import type { ProblemInfo, Where } from '../errors.js';
 import { renderValue } from '../playbook/vars.js';
 import { zodProblems } from '../playbook/yaml-source.js';
 import { CONNECTION_ALIASES, connectionVarsSchema } from './schema.js';
@@ -11,7 +10,7 @@ import type { Connection } from './types.js';
 import { parseJump, sshConfigFor, type SshConfigHost } from './ssh-config.js';
 
 /** Where each variable of a host was defined (for errors). */
-export type Origins = Map<string, SourcePos>;
+export type Origins = Map<string, Where>;
 
 // The control user, asked once: os.userInfo() reads the passwd database.
 let controlUser: string | undefined;

@@ -1,5 +1,5 @@
-// Ansible's other inventory formats, converted to the YAML inventory shape our loader reads: the INI format and the
-// JSON a dynamic inventory script prints for `--list`.
+// Ansible's INI inventory format, converted to the YAML inventory shape our loader reads (the JSON of dynamic
+// inventories is read by dynamic.ts).
 import { ProvisionError } from '../errors.js';
 
 type Group = { hosts?: Record<string, Record<string, unknown> | null>; vars?: Record<string, unknown>; children?: Record<string, Group | null> };
@@ -76,28 +76,6 @@ export function iniToInventory(text: string, file: string): { all: Group } {
       if (Object.keys(g.hosts![name]!).length === 0) g.hosts![name] = null;
     }
   });
-  return { all: prune(all) };
-}
-
-/** The JSON of `SCRIPT --list` (Ansible's dynamic inventory protocol) → the YAML inventory shape. */
-export function listJsonToInventory(json: unknown, script: string): { all: Group } {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) {
-    throw new ProvisionError({ what: `dynamic inventory ${script} did not print a JSON object for --list`, expected: '{"group": {"hosts": [...], "vars": {...}, "children": [...]}, "_meta": {"hostvars": {...}}}', code: 'inventory' });
-  }
-  const data = json as Record<string, unknown>;
-  const meta = (data._meta as { hostvars?: Record<string, Record<string, unknown>> } | undefined)?.hostvars ?? {};
-  const all: Group = { hosts: {}, vars: {}, children: {} };
-  for (const [name, body] of Object.entries(data)) {
-    if (name === '_meta') continue;
-    // A group may be just a list of hosts.
-    type Listed = { hosts?: string[]; vars?: Record<string, unknown>; children?: string[] };
-    const g: Listed = Array.isArray(body) ? { hosts: body as string[] } : ((body as Listed) ?? {});
-    const target = name === 'all' ? all : ((all.children![name] ??= { hosts: {}, vars: {}, children: {} }) as Group);
-    for (const h of g.hosts ?? []) target.hosts![h] = null;
-    Object.assign(target.vars!, g.vars ?? {});
-    for (const c of g.children ?? []) if (c !== 'all') target.children![c] = all.children![c] ??= { hosts: {}, vars: {}, children: {} };
-  }
-  for (const [h, vars] of Object.entries(meta)) all.hosts![h] = { ...vars };
   return { all: prune(all) };
 }
 

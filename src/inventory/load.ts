@@ -2,11 +2,11 @@
 // `-i a,b,c` host list.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
+import { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from '../errors.js';
 import { readSourceFile } from '../playbook/yaml-checks.js';
-import type { SourcePos } from '../playbook/types.js';
-import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
+import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg } from '../playbook/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
+import { groupNameError, hostNameError } from './names.js';
 import { expandHostRange } from './ranges.js';
 import { inventorySchema, type RawGroup } from './schema.js';
 import type { Group, Host, Inventory } from './types.js';
@@ -20,10 +20,13 @@ interface Layer {
 interface GroupAcc extends Group {
   layer: Layer;
   /** Where each child was named, to point at the edge that closes a cycle. */
-  childPos: Map<string, SourcePos>;
+  childPos: Map<string, Where>;
 }
 
 const emptyLayer = (): Layer => ({ vars: {}, origins: new Map() });
+
+/** Where a path into an inventory's groups was written: a position in YAML, or a path into a script's JSON. */
+export type Locate = (path: readonly PathSeg[], opts?: { key?: boolean }) => Where;
 
 /**
  * Reads an inventory file. Host variables are merged as Ansible does, later winning:
@@ -40,9 +43,6 @@ export const loadInventoryText = (text: string, file: string): Promise<Inventory
 
 /** Like loadInventory, for text already in memory; `file` names it in errors and anchors group_vars/ and host_vars/. */
 export async function loadInventoryFromString(text: string, file: string): Promise<Inventory> {
-  const dir = path.dirname(path.resolve(file));
-  // group_vars/ files are named in errors the way the inventory was (relative stays relative).
-  const shownDir = path.dirname(file);
   const parsed = parseYaml(text, file);
   const ini = /^\s*\[[^\]\n]+\]\s*$/m.test(text);
   const notMapping = parsed.problems.length === 0 && parsed.value !== null && (typeof parsed.value !== 'object' || Array.isArray(parsed.value));
@@ -67,6 +67,17 @@ export async function loadInventoryFromString(text: string, file: string): Promi
   if (!checked.success) {
     throw new ProvisionErrors(sortProblems(zodProblems(checked.error.issues, { source: parsed.source, yamlPrefix: [], displayPrefix: '', data: raw, schema: inventorySchema }), file));
   }
+  return inventoryFromGroups(checked.data, file, (at, opts) => posOf(parsed.source, at, opts));
+}
+
+/**
+ * An inventory from its groups as the YAML format writes them (`all: { hosts, vars, children }`), however they were
+ * read; `locate` says where a path into them came from, for errors.
+ */
+export async function inventoryFromGroups(data: Record<string, RawGroup | null>, file: string, locate: Locate): Promise<Inventory> {
+  const dir = path.dirname(path.resolve(file));
+  // group_vars/ files are named in errors the way the inventory was (relative stays relative).
+  const shownDir = path.dirname(file);
   const problems: ProblemInfo[] = [];
   const groups = new Map<string, GroupAcc>();
   const hostOrder: string[] = [];
@@ -78,32 +89,42 @@ export async function loadInventoryFromString(text: string, file: string): Promi
   };
   group('all');
   const walk = (name: string, body: RawGroup | null, at: PathSeg[], parent: string | undefined) => {
+    const badName = groupNameError(name);
+    if (badName) {
+      problems.push({ ...badName, where: { ...locate(at, { key: true }), path: joinPath('', at) } });
+      return;
+    }
     const g = group(name);
     if (parent && !groups.get(parent)!.children.includes(name)) {
       groups.get(parent)!.children.push(name);
-      groups.get(parent)!.childPos.set(name, posOf(parsed.source, at, { key: true }));
+      groups.get(parent)!.childPos.set(name, locate(at, { key: true }));
     }
     if (!body) return;
     const hosts = Array.isArray(body.hosts) ? Object.fromEntries(body.hosts.map((h) => [h, null])) : (body.hosts ?? {});
     for (const [pattern, hv] of Object.entries(hosts)) {
       const names = expandHostRange(pattern);
       if (!Array.isArray(names)) {
-        problems.push({ ...names, where: { ...posOf(parsed.source, [...at, 'hosts', pattern], { key: true }), path: joinPath('', [...at, 'hosts', pattern]) }, code: 'inventory' });
+        problems.push({ ...names, where: { ...locate([...at, 'hosts', pattern], { key: true }), path: joinPath('', [...at, 'hosts', pattern]) }, code: 'inventory' });
         continue;
       }
       for (const h of names) {
+        const bad = hostNameError(h);
+        if (bad) {
+          problems.push({ ...bad, where: { ...locate([...at, 'hosts', pattern], { key: true }), path: joinPath('', [...at, 'hosts', pattern]) } });
+          continue;
+        }
         if (!g.hosts.includes(h)) g.hosts.push(h);
         if (!hostLayers.has(h)) {
           hostOrder.push(h);
           hostLayers.set(h, emptyLayer());
         }
-        if (hv) addVars(hostLayers.get(h)!, hv, parsed.source, [...at, 'hosts', pattern]);
+        if (hv) addVars(hostLayers.get(h)!, hv, locate, [...at, 'hosts', pattern]);
       }
     }
-    if (body.vars) addVars(g.layer, body.vars, parsed.source, [...at, 'vars']);
+    if (body.vars) addVars(g.layer, body.vars, locate, [...at, 'vars']);
     for (const [child, childBody] of Object.entries(body.children ?? {})) walk(child, childBody, [...at, 'children', child], name);
   };
-  for (const [name, body] of Object.entries(checked.data)) walk(name, body, [name], name === 'all' ? undefined : 'all');
+  for (const [name, body] of Object.entries(data)) walk(name, body, [name], name === 'all' ? undefined : 'all');
 
   checkCycles(groups, file, problems);
   if (problems.length > 0) throw new ProvisionErrors(sortProblems(problems, file));
@@ -144,10 +165,10 @@ export async function loadInventoryFromString(text: string, file: string): Promi
   return { file, hosts, groups: new Map([...groups].map(([n, g]) => [n, { name: n, hosts: g.hosts, children: g.children, vars: g.layer.vars }])) };
 }
 
-function addVars(layer: Layer, vars: Record<string, unknown>, source: YamlSource, at: PathSeg[]): void {
+function addVars(layer: Layer, vars: Record<string, unknown>, locate: Locate, at: PathSeg[]): void {
   for (const [k, v] of Object.entries(vars)) {
     layer.vars[k] = v;
-    layer.origins.set(k, posOf(source, [...at, k]));
+    layer.origins.set(k, locate([...at, k]));
   }
 }
 
@@ -225,7 +246,7 @@ async function varsDir(base: string, name: string, problems: ProblemInfo[]): Pro
       problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), ...listFix(v), code: 'inventory' });
       continue;
     }
-    addVars(layer, v as Record<string, unknown>, parsed.source, []);
+    addVars(layer, v as Record<string, unknown>, (at, opts) => posOf(parsed.source, at, opts), []);
   }
   return layer;
 }
@@ -250,6 +271,11 @@ export function inventoryFromList(text: string): Inventory {
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^\[([^\]]+)\]:(\d+)$/.exec(entry) ?? (/^[^:]+:(\d+)$/.test(entry) ? /^([^:]+):(\d+)$/.exec(entry) : null);
     const name = m ? m[1] : entry.replace(/^\[(.*)\]$/, '$1');
+    const bad = hostNameError(name);
+    if (bad) {
+      problems.push(bad);
+      continue;
+    }
     const vars: Record<string, unknown> = m ? { ansible_port: Number(m[2]) } : {};
     const connection = connectionFor(name, vars, new Map(), process.cwd(), problems);
     if (connection) hosts.set(name, { name, vars, groups: ['all', 'ungrouped'], connection });

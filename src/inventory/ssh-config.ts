@@ -1,10 +1,11 @@
 // ~/.ssh/config, as OpenSSH reads it (parsed by the ssh-config package): what it says about a host alias fills in
 // whatever the inventory leaves unset — HostName, Port, User, IdentityFile, ProxyJump.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig from 'ssh-config';
 import { ProvisionError } from '../errors.js';
+import { readLocalFileSync } from '../local-read.js';
 
 /** What an ssh_config says about one alias (only the keys provision uses). */
 export interface SshConfigHost {
@@ -27,7 +28,7 @@ function parsed(file: string, explicit: boolean): ReturnType<typeof SSHConfig.pa
     if (!existsSync(file)) {
       if (explicit) throw new ProvisionError({ what: `ssh config file not found: ${file}`, fix: 'fix ssh_config_file, or set it to none', code: 'ssh-config' });
       cache.set(file, undefined);
-    } else cache.set(file, SSHConfig.parse(readFileSync(file, 'utf8')));
+    } else cache.set(file, SSHConfig.parse(readLocalFileSync(file, { what: 'ssh config file', maxBytes: 4 * 1024 * 1024 }).toString('utf8')));
   }
   return cache.get(file);
 }

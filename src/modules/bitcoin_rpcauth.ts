@@ -4,6 +4,8 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { generateRpcPassword, loadOrCreateRpcPassword, readPasswordFile, stableRpcAuth } from '../bitcoin/rpcauth.js';
+import { climbOut } from '../confined-path.js';
+import { ProvisionError } from '../errors.js';
 import { defineModule } from './define.js';
 
 const args = z.strictObject({
@@ -11,7 +13,7 @@ const args = z.strictObject({
   password_file: z
     .string()
     .min(1)
-    .describe('File on the CONTROL machine holding the RPC password (mode 0600; a run creates it with a random password when missing, --check does not); ~ is your home'),
+    .describe('File on the CONTROL machine holding the RPC password (mode 0600; a run creates it with a random password when missing, --check does not); ~ is your home; no ".." after a folder name'),
   password: z.string().min(12).optional().describe('The password itself, instead of password_file (give it through a secret variable or -e @file)'),
   fact: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('bitcoin_rpcauth').describe('Variable that receives the line (rpcauth=USER:SALT$HMAC)'),
 });
@@ -33,7 +35,17 @@ export const bitcoin_rpcauth = defineModule<Args, RpcAuth>({
   summary: 'Make the rpcauth=USER:SALT$HMAC line for bitcoin.conf on the control machine; the password never leaves it.',
   args,
   async prepare(a, ctx) {
-    const file = resolve(ctx.playbookDir, a.password_file.replace(/^~(?=\/|$)/, homedir()));
+    const written = a.password_file.replace(/^~(?=\/|$)/, homedir());
+    const climb = climbOut(written);
+    if (climb) {
+      throw new ProvisionError({
+        what: `password_file ${a.password_file} climbs out of the folder it names ("${climb.step}")`,
+        expected: `a file inside ${resolve(ctx.playbookDir, climb.folder)}`,
+        fix: 'check the variables the path is made from (a host name cannot hold "/" or ".."); a folder above may be named with leading ../ only',
+        code: 'rpc-password-file',
+      });
+    }
+    const file = resolve(ctx.playbookDir, written);
     let password = a.password ?? (await readPasswordFile(file));
     let passwordFile: RpcAuth['passwordFile'] = 'kept';
     if (password === undefined) {

@@ -1,8 +1,9 @@
 // copy: a file on the host with given content, or the bytes of a file from the control machine.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ProvisionError } from '../errors.js';
+import { readLocalFile } from '../local-read.js';
 import { defineModule, type ModuleContext } from './define.js';
 import { contentFile, contentFileArgs, contentProbe, contentResult, planContent, type ContentFile } from './files/content.js';
 import type { FileState } from './files/state.js';
@@ -15,7 +16,7 @@ const args = z
       .string()
       .min(1)
       .optional()
-      .describe('A file on the control machine: absolute, or relative to the playbook folder, then its files/ folder (give this or content)'),
+      .describe('A regular file on the control machine, at most 64 MB: absolute, or relative to the playbook folder, then its files/ folder (give this or content)'),
   })
   .superRefine((a, ctx) => {
     if ((a.content === undefined) === (a.src === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of content or src', path: [] });
@@ -23,6 +24,9 @@ const args = z
 
 /** copy's arguments after parsing. */
 export type CopyArgs = z.output<typeof args>;
+
+/** The largest copy src: its bytes are held in memory for every host the task runs on. */
+export const MAX_COPY_SRC_BYTES = 64 * 1024 * 1024;
 
 /** Where a relative `src` is looked for: the playbook folder, then its files/ folder. */
 export function copySourceCandidates(src: string, playbookDir: string): string[] {
@@ -37,7 +41,12 @@ async function readSource(src: string, ctx: ModuleContext): Promise<Buffer> {
     if (info.isDirectory()) {
       throw new ProvisionError({ what: `copy src ${path} is a directory`, expected: 'a file', fix: 'copy each file, or use a template per file', code: 'copy-src-directory' });
     }
-    return readFile(path);
+    return readLocalFile(path, {
+      what: 'copy src',
+      maxBytes: MAX_COPY_SRC_BYTES,
+      signal: ctx.signal,
+      tooLargeFix: 'fetch large files on the host (get_url, unarchive), or split them',
+    });
   }
   throw new ProvisionError({
     what: `copy src "${src}" not found`,

@@ -23,6 +23,8 @@ export interface ModuleContext {
   templateDirs: string[];
   /** Knows every secret of the run; modules mask what they put into notes and diffs. */
   masker: Masker;
+  /** Aborted when the run is interrupted: control-side work (reading a local file) stops. */
+  signal?: AbortSignal;
 }
 
 /** A read-only script and the pure parser of its result. Probes of several tasks may be batched by the runner. */

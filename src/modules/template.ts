@@ -1,9 +1,9 @@
 // template: a Handlebars file rendered on the control machine with the host's variables, then written like copy.
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ProvisionError, ProvisionErrors } from '../errors.js';
+import { readLocalFile } from '../local-read.js';
 import { checkBitcoinConf } from '../bitcoin/check.js';
 import { checkI2pdConf } from '../i2pd/check.js';
 import { Secret, type Masker } from '../shell/secret.js';
@@ -13,7 +13,7 @@ import { contentFile, contentFileArgs, contentProbe, contentResult, planContent,
 import type { FileState } from './files/state.js';
 
 const args = z.strictObject({
-  src: z.string().min(1).describe('The Handlebars template: absolute, or found in the template folders, then the playbook\'s templates/ folder'),
+  src: z.string().min(1).describe('The Handlebars template (a regular file, at most 4 MB): absolute, or found in the template folders, then the playbook\'s templates/ folder'),
   ...contentFileArgs,
   lint: z
     .enum(['bitcoin.conf', 'i2pd.conf'])
@@ -25,6 +25,9 @@ const linters = {
   'bitcoin.conf': checkBitcoinConf,
   'i2pd.conf': checkI2pdConf,
 } as const;
+
+/** The largest template source: it is rendered in memory for every host. */
+export const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
 
 /** template's arguments after parsing. */
 export type TemplateArgs = z.output<typeof args>;
@@ -70,7 +73,7 @@ export const template = defineModule<TemplateArgs, ContentFile, FileState>({
         code: 'template-missing',
       });
     }
-    const source = await readFile(path, 'utf8');
+    const source = (await readLocalFile(path, { what: 'template', maxBytes: MAX_TEMPLATE_BYTES, signal: ctx.signal, tooLargeFix: 'split it into several templates' })).toString('utf8');
     const text = render(source, revealSecrets(ctx.vars, ctx.masker) as Record<string, unknown>, { file: path });
     if (a.lint) {
       const errors = linters[a.lint](text, { file: `${a.dest} (rendered from ${a.src})`, host: ctx.host });

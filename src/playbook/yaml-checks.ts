@@ -1,18 +1,16 @@
 // What the YAML parser lets through or words for its own authors: files too big or not text, syntax errors said
 // in a playbook author's words (one per file: the first one confuses the parser about everything after it),
 // aliases that are undefined or contain themselves, keys that cannot be object keys, merges of non-mappings.
-import { readFile, stat } from 'node:fs/promises';
 import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type YAMLError } from 'yaml';
 import { ProvisionError, type ProblemInfo, type Where } from '../errors.js';
+import { sizeText, readLocalFile } from '../local-read.js';
 
 /** The largest YAML file provision reads: parsing takes ~0.7 s and ~50 MB of memory per MB of YAML. */
 export const MAX_YAML_BYTES = 4 * 1024 * 1024;
 
-const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-
-function tooLarge(file: string, bytes: number): ProblemInfo {
+function tooLarge(file: string, size: string): ProblemInfo {
   return {
-    what: `file too large: ${mb(bytes)} (provision reads YAML files up to ${mb(MAX_YAML_BYTES)})`,
+    what: `file too large: ${size} (provision reads YAML files up to ${sizeText(MAX_YAML_BYTES)})`,
     where: { file, line: 1, col: 1 },
     fix: 'split it (vars_files, group_vars/ and host_vars/ files), or keep bulk data in a file a task copies',
     code: 'too-large',
@@ -45,25 +43,11 @@ function invalidUtf8At(buf: Buffer): number {
 }
 
 /**
- * Reads a YAML file as text. Refused with a ProvisionError at file:line:col: a missing or unreadable file, one
- * larger than MAX_YAML_BYTES, binary data (a NUL byte), and bytes that are not UTF-8.
+ * Reads a YAML file as text. Refused with a ProvisionError at file:line:col: a missing or unreadable file, anything
+ * but a regular file, one larger than MAX_YAML_BYTES, binary data (a NUL byte), and bytes that are not UTF-8.
  */
 export async function readSourceFile(file: string, what: string, from?: Where): Promise<string> {
-  let buf: Buffer;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
-    if (info.size > MAX_YAML_BYTES) throw new ProvisionError(tooLarge(file, info.size));
-    buf = await readFile(file);
-  } catch (e) {
-    if (e instanceof ProvisionError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ProvisionError({
-      what: code === 'ENOENT' ? `${what} not found: ${file}` : `cannot read ${what} ${file}: ${code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
-      where: from,
-      code: 'read',
-    });
-  }
+  const buf = await readLocalFile(file, { what, maxBytes: MAX_YAML_BYTES, from, tooLarge: (size) => new ProvisionError(tooLarge(file, size)) });
   // git's test for binary files: a NUL byte near the start.
   const nul = buf.subarray(0, 8000).indexOf(0);
   if (nul >= 0) {
@@ -94,7 +78,7 @@ const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u008
 
 /** A problem with the text itself (too large, a NUL or another control character), or undefined. */
 export function textProblem(text: string, file: string): ProblemInfo | undefined {
-  if (text.length > MAX_YAML_BYTES || Buffer.byteLength(text) > MAX_YAML_BYTES) return tooLarge(file, Buffer.byteLength(text));
+  if (text.length > MAX_YAML_BYTES || Buffer.byteLength(text) > MAX_YAML_BYTES) return tooLarge(file, sizeText(Buffer.byteLength(text)));
   const m = NOT_PRINTABLE.exec(text);
   if (!m) return undefined;
   const code = m[0].codePointAt(0)!;

@@ -122,6 +122,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         verbose: options.verbose ?? 0,
         transport: commandTransportOf,
         killSignal: options.killSignal,
+        stopSignal: options.stopSignal,
       };
       if (options.batchProbes !== false) {
         // Handlers are not in play.tasks: they predict nothing.

@@ -30,6 +30,8 @@ export interface TaskEnv {
   verbose: number;
   transport(state: HostState): Promise<Transport>;
   killSignal?: AbortSignal;
+  /** Aborted on the first interrupt: nothing new starts, and local reads stop. */
+  stopSignal?: AbortSignal;
   /** Sends the probes of upcoming tasks in one script per host (src/runner/probes.ts); absent: one exec per probe. */
   probes?: ProbeBatcher;
 }
@@ -230,6 +232,7 @@ export function moduleContext(task: Task, state: HostState, env: TaskEnv, vars: 
     playbookDir: env.playbookDir,
     templateDirs: env.templateDirs,
     masker: env.masker,
+    signal: env.stopSignal,
   };
 }
 

@@ -1,10 +1,12 @@
 // Opens a host's transport: local, or one verified SSH connection (keys, host key check, timeout, retries).
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeSSH } from 'node-ssh';
+import { ProvisionError } from '../errors.js';
 import type { Connection } from '../inventory/types.js';
+import { readLocalFile } from '../local-read.js';
 import { checkHostKey, preferredHostKeyAlgorithms, readKnownHostsFiles, target, type HostKeyRefusal } from './known-hosts.js';
 import { LocalTransport } from './local.js';
 import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
@@ -131,6 +133,14 @@ interface KeySources {
   defaults: { file: string; text: string }[];
 }
 
+/** OpenSSH's own bound on a key file (sshkey.c, MAX_KEY_FILE_SIZE). */
+const MAX_KEY_FILE_BYTES = 1024 * 1024;
+
+// ssh2 wants the key as a string (a Buffer throws).
+async function readKeyFile(file: string): Promise<string> {
+  return (await readLocalFile(file, { what: 'private key file', maxBytes: MAX_KEY_FILE_BYTES })).toString('utf8');
+}
+
 /** Reads the key sources; an unreadable private_key_file fails here, before any connection is opened. */
 async function readKeySources(c: Connection, fail: (m: string, f?: string) => UnreachableError): Promise<KeySources> {
   const agentSock = process.env.SSH_AUTH_SOCK;
@@ -138,15 +148,17 @@ async function readKeySources(c: Connection, fail: (m: string, f?: string) => Un
   if (c.privateKeyFile) {
     const file = c.privateKeyFile;
     try {
-      return { agent, keyFile: { file, text: await readFile(file, 'utf8') }, defaults: [] }; // ssh2 wants the key as a string (a Buffer throws)
+      return { agent, keyFile: { file, text: await readKeyFile(file) }, defaults: [] };
     } catch (e) {
-      throw fail(`cannot read private key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check private_key_file for this host');
+      const problem = e instanceof ProvisionError ? e.problem : undefined;
+      const why = !problem ? `cannot read private key file ${file}: ${(e as Error).message}` : problem.what === `private key file not found: ${file}` ? `cannot read private key file ${file}: ENOENT` : problem.what;
+      throw fail(why, 'check private_key_file for this host');
     }
   }
   const defaults: { file: string; text: string }[] = [];
   for (const name of DEFAULT_KEYS) {
     const file = join(home(), '.ssh', name);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+    const text = await readKeyFile(file).catch(() => undefined);
     if (text !== undefined) defaults.push({ file, text });
   }
   return { agent, defaults };
@@ -287,15 +299,16 @@ async function attemptOnce(name: string, c: Connection, auth: Auth, options: Con
   const where = target(c.address, c.port);
   const knownHostsFile = c.knownHostsFile ?? join(home(), '.ssh', 'known_hosts');
   const extraFiles = c.knownHostsFile ? [] : [GLOBAL_KNOWN_HOSTS];
-  const entries = await readKnownHostsFiles([knownHostsFile, ...extraFiles]).catch((e) => {
+  const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
+  // An unreadable known_hosts file (a directory, a FIFO) fails this host only, before any byte is sent to it.
+  const entries = await readKnownHostsFiles([knownHostsFile, ...extraFiles]).catch((e: Error) => {
     opened?.cancel();
-    throw e;
+    throw failed(e instanceof ProvisionError ? e.problem.what : `cannot read ${knownHostsFile}: ${e.message}`, false, 'point known_hosts_file at a known_hosts file, or leave it unset for ~/.ssh/known_hosts');
   });
   const started = opened?.started ?? Date.now();
   const sock = through ?? (await (opened?.sock ?? openSocket(name, c, timeoutMs, options.signal)));
   // Nagle + delayed ACK cost ~40 ms per command on a request/response protocol like exec.
   if ('setNoDelay' in sock) sock.setNoDelay(true);
-  const failed = (message: string, transient: boolean, fix?: string) => new AttemptFailed(new UnreachableError(name, message, fix), transient);
   // Closed while the keys were parsed (an early socket): sshd dropped it (MaxStartups) or reset it.
   if (sock.destroyed) throw closedBeforeHandshake(where, failed);
   if (options.signal?.aborted) {

@@ -1,9 +1,10 @@
 // OpenSSH known_hosts: parse, look a host's key up (plain, [host]:port, patterns, hashed |1| entries, @revoked),
 // and record a new key (trust on first use). ssh2 has no known_hosts support of its own and accepts any key.
 import { createHash, createHmac } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cmd, quote } from '../shell/quote.js';
+import { readLocalFile } from '../local-read.js';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -170,6 +171,14 @@ export function preferredHostKeyAlgorithms(entries: KnownHostEntry[], host: stri
   return [...new Set([...known, ...all])];
 }
 
+/** The largest known_hosts file read (OpenSSH sets none; this is hundreds of thousands of hosts). */
+export const MAX_KNOWN_HOSTS_BYTES = 64 * 1024 * 1024;
+
+// The text of a known_hosts file: only a regular file, and bounded.
+async function knownHostsText(file: string): Promise<string> {
+  return (await readLocalFile(file, { what: 'known_hosts file', maxBytes: MAX_KNOWN_HOSTS_BYTES })).toString('utf8');
+}
+
 // Parsed files, reused while the file's size, mtime, ctime and inode stay the same (every connection reads them).
 const parsed = new Map<string, { stamp: string; entries: KnownHostEntry[] }>();
 
@@ -180,7 +189,7 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
     const stamp = `${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.ino}`;
     const held = parsed.get(file);
     if (held?.stamp === stamp) return held.entries;
-    const entries = parseKnownHosts(await readFile(file, 'utf8'));
+    const entries = parseKnownHosts(await knownHostsText(file));
     parsed.set(file, { stamp, entries });
     return entries;
   } catch (e) {
@@ -214,12 +223,12 @@ const appendChains = new Map<string, Promise<unknown>>();
 export function recordHostKey(file: string, host: string, port: number, keyBlob: Buffer): Promise<HostKeyStatus> {
   const run = async (): Promise<HostKeyStatus> => {
     let text = '';
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    }
+    const exists = await stat(file).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)),
+    );
+    if (exists) text = await knownHostsText(file);
+    else await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const status = lookupHostKey(parseKnownHosts(text), host, port, keyBlob);
     if (status !== 'unknown') return status;
     const line = `${knownHostName(host, port)} ${blobKeyType(keyBlob)} ${keyBlob.toString('base64')}\n`;

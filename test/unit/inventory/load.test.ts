@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { inventoryFromList, loadInventory } from '../../../src/inventory/load.js';
+import { inventoryFromList, loadInventory, loadInventoryFromString } from '../../../src/inventory/load.js';
 import { problemsOf } from '../playbook/test-modules.js';
 
 const F = 'test/fixtures/inventories';
@@ -122,6 +122,33 @@ describe('loadInventory reports problems at file:line:col', () => {
   });
   it('a missing file', async () => {
     expect(await bad('nope.yml')).toEqual([`inventory not found: ${F}/bad/nope.yml`]);
+  });
+});
+
+describe('host names, as ssh and the folders named after hosts can take them', () => {
+  const RULE = 'a name ssh accepts: no "/", "\\", "..", whitespace, control characters or any of \' ` " $ ; & < > | ( ) { }, not starting with "-"';
+  const FIX = 'rename the host, and give its address with ansible_host (or address)';
+  it.each([
+    ['../../../../t/rpc/ESCAPED/dir/evil', 'it contains "/"'],
+    ['..', 'it contains ".."'],
+    ['web 1', 'it contains whitespace'],
+    ['web\u0007', 'it contains a control character (U+0007)'],
+    ['-oProxyCommand=touch', 'it starts with "-" (ssh would read it as an option)'],
+    ['web;reboot', 'it contains ";"'],
+  ])('refuses %j where the inventory names it', async (name, why) => {
+    const text = `all:\n  hosts:\n    ok1:\n    ${JSON.stringify(name)}:\n`;
+    expect(await problemsOf(loadInventoryFromString(text, 'inv.yml'))).toEqual([`inv.yml:4:5: all.hosts.${name}: invalid host name ${JSON.stringify(name)}: ${why}\n  expected: ${RULE}\n  fix: ${FIX}`]);
+  });
+  it('refuses a group named so that its group_vars/ file would be outside group_vars/', async () => {
+    expect(await problemsOf(loadInventoryFromString('all:\n  children:\n    ../../etc/app:\n      hosts: { ok1: }\n', 'inv.yml'))).toEqual([
+      'inv.yml:3:5: all.children.../../etc/app: invalid group name "../../etc/app": it contains "/"\n  expected: a name that can name a group_vars/ file: no "/", "\\", ".." or control characters\n  fix: rename the group (letters, digits and _ are safe everywhere)',
+    ]);
+  });
+  it('refuses them in -i a,b lists too', () => {
+    expect(() => inventoryFromList('ok1,../evil')).toThrow(`-i ok1,../evil: invalid host name "../evil": it contains "/"\n  expected: ${RULE}\n  fix: ${FIX}`);
+  });
+  it('accepts names that are addresses: IPv6, zone ids, host:port is not a name', () => {
+    expect([...inventoryFromList('fe80::1%eth0,web-1.example.com,10.0.0.5').hosts.keys()]).toEqual(['fe80::1%eth0', 'web-1.example.com', '10.0.0.5']);
   });
 });
 

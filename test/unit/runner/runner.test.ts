@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { defineModule } from '../../../src/modules/define.js';
 import { registerModule } from '../../../src/modules/registry.js';
+import { readLocalFile } from '../../../src/local-read.js';
 import { runPlaybook } from '../../../src/runner/run.js';
 import { ProvisionError } from '../../../src/errors.js';
 import '../../../src/modules/index.js';
@@ -207,5 +208,28 @@ describe('what a command printed, in the host result', () => {
       ['shown', 'out ***', 'err'],
       ['hidden', undefined, undefined],
     ]);
+  });
+});
+
+describe('an interrupt during a task', () => {
+  it('stops the control-side read the task is doing: the task fails as interrupted, and nothing new starts', async () => {
+    const stop = new AbortController();
+    // Stands for Ctrl-C arriving while the task reads a file on the control machine.
+    registerModule(
+      defineModule({
+        name: 'read_while_interrupted',
+        summary: 'test module: the run is interrupted, then it reads a local file',
+        args: z.strictObject({}),
+        async prepare(_a, ctx) {
+          stop.abort();
+          return readLocalFile('/proc/self/status', { what: 'status file', maxBytes: 1 << 20, signal: ctx.signal });
+        },
+        plan: () => ({ steps: [] }),
+      }),
+    );
+    const { results, trace: t, summary } = await run(playbook(play([task('read', 'read_while_interrupted', {}), task('next', 'trace', { label: 'b' })])), 1, { stopSignal: stop.signal });
+    expect(results.map((r) => [r.status, r.msg])).toEqual([['failed', 'test.yml:1:1: reading status file /proc/self/status was interrupted']]);
+    expect(t).toEqual([]);
+    expect(summary.interrupted).toBe(true);
   });
 });

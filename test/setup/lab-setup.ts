@@ -34,10 +34,10 @@ export default async function labSetup(): Promise<void> {
     return;
   }
   const inventory = join(mkdtempSync(join(tmpdir(), 'provision-jest-lab-')), 'inventory.yml');
-  say(`bringing up a lab of 3 hosts for the lab suites (lab ${OWN_LAB}; taken down at the end)`);
   const started = Date.now();
   try {
     await removeOrphans();
+    say(`bringing up a lab of 3 hosts for the lab suites (lab ${OWN_LAB}; taken down at the end)`);
     await labUp({ name: OWN_LAB, hosts: 3, inventory, log: (line) => say(`lab: ${line}`) });
   } catch (e) {
     process.env.PROVISION_LAB_ERROR = `npm test could not bring up its lab: ${(e as Error).message}`;

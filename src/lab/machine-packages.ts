@@ -9,9 +9,11 @@ import { have, run } from './run.js';
  * Package → why the lab needs it. debootstrap: the base root filesystem; iproute2: bridge, netns, veth; dpkg-dev:
  * dpkg-scanpackages for the local repository; systemd-container: systemd-nspawn; openssh-client: ssh, ssh-keygen;
  * util-linux: unshare, nsenter; zstd: compresses the cached base; procps: process checks; ca-certificates: https
- * mirrors.
+ * mirrors; debian-archive-keyring: debootstrap checks Debian's release signatures with it (Ubuntu lacks it).
  */
-export const MACHINE_PACKAGES = ['debootstrap', 'iproute2', 'dpkg-dev', 'systemd-container', 'openssh-client', 'util-linux', 'zstd', 'procps', 'ca-certificates'];
+export const MACHINE_PACKAGES = [
+  'debootstrap', 'iproute2', 'dpkg-dev', 'systemd-container', 'openssh-client', 'util-linux', 'zstd', 'procps', 'ca-certificates', 'debian-archive-keyring',
+];
 
 /** The apt-get command that installs packages, as printed in fixes (and run, as argv, by installMachinePackages). */
 export function installCommand(packages: string[]): string {

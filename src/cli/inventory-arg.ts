@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { ProvisionError } from '../errors.js';
+import { cmd } from '../shell/quote.js';
 import { iniToInventory, looksLikeIni } from '../inventory/convert.js';
 import { dynamicGroups, parseDynamicList } from '../inventory/dynamic.js';
 import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from '../inventory/load.js';
@@ -45,7 +46,7 @@ async function loadDynamic(script: string): Promise<Inventory> {
     throw new ProvisionError({
       what: `dynamic inventory ${script} failed${err.killed ? ' (killed after 60 s)' : ` (exit ${err.code})`}`,
       got: (err.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || undefined,
-      fix: `run it by hand: ${script} --list`,
+      fix: `run it by hand: ${cmd(resolve(script), '--list').text}`,
       code: 'inventory',
     });
   }

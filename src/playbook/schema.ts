@@ -1,7 +1,7 @@
 // The playbook's YAML shape in zod: plays and the keys every task shares. Module arguments are checked by each
 // module's own schema (src/modules); load.ts splits a task into its common keys and its one module key.
 import { z } from 'zod';
-import { numberIn, waitSeconds } from './numbers.js';
+import { integerIn, numberIn, waitSeconds } from './numbers.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { yes: true, no: false, true: true, false: false, on: true, off: false };
 
@@ -47,7 +47,7 @@ export const taskKeysSchema = z.strictObject({
   failed_when: conditionList.optional(),
   ignore_errors: yamlBool.optional(),
   tags: tagList.optional(),
-  retries: z.number().int().min(0).optional(),
+  retries: integerIn(0, 10000).optional(),
   delay: waitSeconds().optional(),
   until: conditionList.optional(),
   loop: z.union([z.array(z.unknown()), z.string()]).optional(),

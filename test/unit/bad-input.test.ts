@@ -259,8 +259,11 @@ test/fixtures/bad/playbook-relative-dest.yml:8:21: plays[0].tasks[2].copy.dest: 
   got: a string ("/etc/motd.d/")`,
   'playbook-reserved-character.yml': `error: test/fixtures/bad/playbook-reserved-character.yml:4:14: a value cannot start with "@" unless it is quoted
   fix: put the whole value in quotes: "@..."`,
+  'playbook-retries-huge.yml': `error: test/fixtures/bad/playbook-retries-huge.yml:4:16: plays[0].tasks[0].retries: too big
+  expected: an integer from 0 to 10000
+  got: a number (1e+23)`,
   'playbook-retries-negative.yml': `error: test/fixtures/bad/playbook-retries-negative.yml:4:16: plays[0].tasks[0].retries: too small
-  expected: a number >= 0
+  expected: an integer from 0 to 10000
   got: a number (-1)`,
   'playbook-roles.yml': `error: test/fixtures/bad/playbook-roles.yml:2:3: plays[0].roles: "roles" is not supported
   fix: put the tasks in the play (and their variables in vars_files)`,

@@ -67,6 +67,13 @@ describe('a dynamic inventory that prints the wrong shape', () => {
     expect(message).toBe(`${script} (its output) at ${problem}`);
   });
 
+  it('that fails names the command to run it by hand, quoted for the shell', async () => {
+    const script = join(dir, 'my inventory; x.sh');
+    writeFileSync(script, '#!/bin/sh\necho broken >&2\nexit 3\n', { mode: 0o755 });
+    const message = await loadInventoryArg(script).then(() => 'loaded', (e: Error) => e.message);
+    expect(message).toBe(`dynamic inventory ${script} failed (exit 3)\n  got: broken\n  fix: run it by hand: '${script}' --list`);
+  });
+
   it('reports every problem at once, a __proto__ name beside a wrong shape', async () => {
     const { script, message } = await loaded('{"web": {"hosts": "h1"}, "_meta": {"hostvars": {"__proto__": {}}}}');
     expect(message).toBe(

@@ -12,6 +12,9 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
   stable_port: (name: unknown, lo: unknown, hi: unknown) => {
     const low = Number(lo);
     const span = Number(hi) - low + 1;
+    if (!Number.isInteger(low) || !Number.isInteger(span) || low < 1 || span < 1 || low + span - 1 > 65535) {
+      throw new Error(`stable_port needs two port numbers, low then high (1 to 65535), got ${JSON.stringify(lo)} and ${JSON.stringify(hi)}`);
+    }
     return low + (createHash('sha256').update(String(name)).digest().readUInt32BE(0) % span);
   },
   eq: (a: unknown, b: unknown) => a === b,
@@ -31,7 +34,9 @@ for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
 const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true]));
 /** Every helper name the compiler knows: ours and Handlebars' own. */
 const HELPER_NAMES = new Set([...Object.keys(helpers), 'if', 'unless', 'each', 'with', 'log', 'lookup', 'helperMissing', 'blockHelperMissing']);
-const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers, knownHelpersOnly: true } as const;
+// HTML escaping stays on in the compiler only so that every `{{ value }}` goes through the container's
+// escapeExpression, which this instance replaces with textOf: no escaping, and no mapping printed as text.
+const COMPILE_OPTIONS = { strict: true, knownHelpers, knownHelpersOnly: true } as const;
 
 /** Where a template reads a field from a value that has none (a number, a string, a boolean). */
 class FieldOfScalar extends Error {
@@ -44,9 +49,24 @@ class FieldOfScalar extends Error {
   }
 }
 
+/** A mapping written where text goes: Handlebars would print "[object Object]". */
+class MappingInText extends Error {
+  constructor() {
+    super('a mapping written into text');
+  }
+}
+
+/** What `{{ value }}` puts into the text: the value as a string, as is (config files are not HTML). */
+function textOf(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof hb.SafeString) return value.toHTML();
+  if (typeof value === 'object' && !Array.isArray(value)) throw new MappingInText();
+  return String(value);
+}
+
 // Handlebars' strict lookup asks `field in value`, a raw TypeError when the value is a number, a string or a
 // boolean (`{{ port.x }}` with port 8333). Every template of this instance looks such fields up through this check.
-type Container = { strict: (obj: unknown, field: string, loc: FieldOfScalar['loc']) => unknown };
+type Container = { strict: (obj: unknown, field: string, loc: FieldOfScalar['loc']) => unknown; escapeExpression: (value: unknown) => string };
 type Spec = { main: (this: unknown, container: Container, ...rest: unknown[]) => unknown };
 const makeTemplate = hb.template.bind(hb);
 hb.template = ((spec: Spec) => {
@@ -55,6 +75,7 @@ hb.template = ((spec: Spec) => {
     const strict = container.strict;
     container.strict = (obj, field, loc) =>
       obj !== null && obj !== undefined && typeof obj !== 'object' && typeof obj !== 'function' ? scalarField(obj, field, loc) : strict(obj, field, loc);
+    container.escapeExpression = textOf;
     return main.call(this, container, ...rest);
   };
   return makeTemplate(spec as never);
@@ -156,6 +177,14 @@ function templateError(e: unknown, source: string, where: Where): ProvisionError
       what: `"${owner}" is a ${e.kind}, which has no field "${e.field}"`,
       where: e.loc ? located(where, e.loc.start.line, e.loc.start.column + 1) : where,
       code: 'template-field',
+    });
+  }
+  if (e instanceof MappingInText) {
+    return new ProvisionError({
+      what: 'a mapping is written into text, where it would print "[object Object]"',
+      where,
+      fix: 'write one of its fields ({{ name.field }}), or the whole mapping as JSON with {{json name}}',
+      code: 'template-mapping',
     });
   }
   const missing = /"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);

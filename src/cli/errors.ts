@@ -1,5 +1,5 @@
 // How the CLI ends on an error: user errors as plain messages (exit 5), anything else as a bug with its stack.
-import { isUserError } from '../errors.js';
+import { isUserError, ProvisionError } from '../errors.js';
 
 /** Exit code for usage and validation errors, as Ansible's "bad or incomplete options" (2 and 4 are failed and unreachable hosts). */
 export const EXIT_USAGE = 5;
@@ -8,7 +8,8 @@ export const EXIT_USAGE = 5;
 export function exitWithError(e: unknown): never {
   if (isUserError(e)) {
     process.stderr.write(`error: ${e.message}\n`);
-    process.exit(EXIT_USAGE);
+    // An interrupted lab bring-up ends as an interrupted run does.
+    process.exit(e instanceof ProvisionError && e.problem.code === 'lab-interrupted' ? 130 : EXIT_USAGE);
   }
   const verbose = process.argv.some((a) => /^-v{3,}$/.test(a));
   process.stderr.write(`internal error (a bug in provision, please report it): ${e instanceof Error ? (verbose ? e.stack : e.message) : String(e)}\n`);

@@ -150,8 +150,17 @@ export async function smokeDeploy(playbookFile: string, opts: RunCliOptions): Pr
   const dir = await mkdtemp(join(tmpdir(), 'provision-smoke-'));
   const name = `smoke${process.pid % 100000}x`;
   const say = (t: string) => (opts.json ? process.stderr : process.stdout).write(t);
+  // Ctrl-C (or SIGTERM) while the lab comes up stops it there: debootstrap and apt are killed, and what was started
+  // is removed (the runs install their own handlers).
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    const lab = await labUp({ name, hosts: opts.lab, inventory: join(dir, 'inventory.yml'), log: (l) => say(`lab: ${l}\n`) });
+    const lab = await labUp({ name, hosts: opts.lab, inventory: join(dir, 'inventory.yml'), log: (l) => say(`lab: ${l}\n`), signal: abort.signal }).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
     const first = await runCommand(playbookFile, { ...opts, inventory: lab.inventoryFile });
     if (first !== 0) return first;
     say('\nSECOND RUN: expecting no changes\n');

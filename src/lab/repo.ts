@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { ProvisionError } from '../errors.js';
 import { baseKey } from './base.js';
 import { SUITE, cacheDir, mirror } from './config.js';
-import { must, run } from './run.js';
+import { checkAborted, must, run } from './run.js';
 import { SERVER_SOURCE } from './serve.js';
 
-/** Returns the repository dir for these packages, fetching and indexing them when not cached. */
-export async function ensureRepo(baseDir: string, packages: string[], log: (line: string) => void): Promise<string> {
+/** Returns the repository dir for these packages, fetching and indexing them when not cached (aborting stops apt). */
+export async function ensureRepo(baseDir: string, packages: string[], log: (line: string) => void, signal?: AbortSignal): Promise<string> {
   const wanted = [...new Set(packages)].sort();
   const key = createHash('sha256').update(JSON.stringify({ base: baseKey(), wanted })).digest('hex').slice(0, 12);
   const dir = join(cacheDir(), `repo-${key}`);
@@ -22,7 +22,8 @@ export async function ensureRepo(baseDir: string, packages: string[], log: (line
   await mkdir(join(tmp, 'partial'), { recursive: true });
   try {
     log(`fetching ${wanted.join(', ')} and their dependencies into the lab repository`);
-    await download(baseDir, wanted, tmp);
+    await download(baseDir, wanted, tmp, signal);
+    checkAborted(signal);
     await rm(join(tmp, 'partial'), { recursive: true, force: true });
     await rm(join(tmp, 'lock'), { force: true });
     const index = await must(['dpkg-scanpackages', '-m', '.'], 'indexing the lab repository', { cwd: tmp });
@@ -38,7 +39,8 @@ export async function ensureRepo(baseDir: string, packages: string[], log: (line
 
 // apt-get with its own sources, lists and cache under the lab cache: the control machine's apt setup is not used
 // and not changed, and the dependencies are resolved against what the base already has installed.
-async function download(baseDir: string, packages: string[], into: string): Promise<void> {
+async function download(baseDir: string, packages: string[], into: string, signal?: AbortSignal): Promise<void> {
+  const stoppable = { signal, group: true };
   const apt = join(cacheDir(), 'apt');
   await mkdir(join(apt, 'lists', 'partial'), { recursive: true });
   await mkdir(join(apt, 'cache', 'archives', 'partial'), { recursive: true });
@@ -49,13 +51,14 @@ async function download(baseDir: string, packages: string[], into: string): Prom
     'Debug::NoLocking=1', 'APT::Get::List-Cleanup=0', 'Acquire::Languages=none',
   ].flatMap((o) => ['-o', o]);
   const haveLists = (await readdir(join(apt, 'lists'))).some((f) => f.endsWith('_Packages'));
-  if (!haveLists) await must(['apt-get', ...opts, 'update'], 'apt-get update for the lab repository');
-  let r = await run(['apt-get', ...opts, 'install', '--download-only', '-y', '-q', ...packages]);
-  if (r.code !== 0) {
+  if (!haveLists) await must(['apt-get', ...opts, 'update'], 'apt-get update for the lab repository', stoppable);
+  let r = await run(['apt-get', ...opts, 'install', '--download-only', '-y', '-q', ...packages], stoppable);
+  if (r.code !== 0 && !signal?.aborted) {
     // Lists go stale (a version vanished from the mirror): refresh once and try again.
-    await must(['apt-get', ...opts, 'update'], 'apt-get update for the lab repository');
-    r = await run(['apt-get', ...opts, 'install', '--download-only', '-y', '-q', ...packages]);
+    await must(['apt-get', ...opts, 'update'], 'apt-get update for the lab repository', stoppable);
+    r = await run(['apt-get', ...opts, 'install', '--download-only', '-y', '-q', ...packages], stoppable);
   }
+  checkAborted(signal);
   if (r.code !== 0) {
     const missing = /Unable to locate package (\S+)/.exec(r.stderr)?.[1];
     throw new ProvisionError({

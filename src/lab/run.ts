@@ -17,6 +17,8 @@ export interface RunOptions {
   cwd?: string;
   /** Kills the command when aborted. */
   signal?: AbortSignal;
+  /** Runs it in a process group of its own and kills the whole group (a command that forks, like debootstrap). */
+  group?: boolean;
 }
 
 // A PATH that finds sbin tools even when the caller's PATH lacks them (sudo -E, cron, CI).
@@ -26,11 +28,20 @@ export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/s
 export function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     const env = options.env ?? { ...process.env, PATH: `${process.env.PATH ?? ''}:${SYSTEM_PATH}`, LC_ALL: 'C' };
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: options.cwd });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: options.cwd, detached: options.group });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-    const onAbort = () => child.kill('SIGKILL');
+    const kill = () => {
+      try {
+        if (options.group && child.pid) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = options.timeoutMs ? setTimeout(kill, options.timeoutMs) : undefined;
+    const onAbort = kill;
+    if (options.signal?.aborted) kill();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
@@ -57,6 +68,7 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
 /** Runs argv and returns its stdout; a non-zero exit becomes a one-line ProvisionError saying what failed. */
 export async function must(argv: string[], what: string, options: RunOptions = {}): Promise<string> {
   const r = await run(argv, options);
+  checkAborted(options.signal);
   if (r.code !== 0) {
     const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
     throw new ProvisionError({

@@ -106,11 +106,11 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     await teardown(old);
   }
   const signal = options.signal;
-  const baseDir = await ensureBase(log);
+  const baseDir = await ensureBase(log, signal);
   checkAborted(signal);
   const packages = options.packages ?? DEFAULT_PACKAGES;
   // The floodfills install i2pd from the lab repository, whatever else was asked for.
-  const repoDir = await ensureRepo(baseDir, options.i2p && !packages.includes('i2pd') ? [...packages, 'i2pd'] : packages, log);
+  const repoDir = await ensureRepo(baseDir, options.i2p && !packages.includes('i2pd') ? [...packages, 'i2pd'] : packages, log, signal);
   checkAborted(signal);
   const state = await withLock(() => claim(name, mode, options.inventory));
   try {

@@ -5,7 +5,7 @@ import { ProvisionError, ProvisionErrors, type Where } from '../errors.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { isTemplated, render } from '../template/render.js';
 import type { Play } from './types.js';
-import { describeValue, listFix, posOf, parseYaml } from './yaml-source.js';
+import { describeFileValue, listFix, posOf, parseYaml } from './yaml-source.js';
 import { readSourceFile } from './yaml-checks.js';
 import { parseKeyValues } from './module-args.js';
 
@@ -239,5 +239,5 @@ export async function parseExtraVars(args: string[], cwd: string): Promise<Recor
 function mapping(v: unknown, where: Where, named: string): Record<string, unknown> {
   if (v === null || v === undefined) return {};
   if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeValue(v), fix: listFix(v).fix ?? `check ${named}`, code: 'extra-vars' });
+  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeFileValue(v), fix: listFix(v).fix ?? `check ${named}`, code: 'extra-vars' });
 }

@@ -8,6 +8,7 @@ import type { Play } from './types.js';
 import { describeFileValue, listFix, posOf, parseYaml } from './yaml-source.js';
 import { readSourceFile } from './yaml-checks.js';
 import { parseKeyValues } from './module-args.js';
+import { SECRET_NAME } from '../shell/secret.js';
 
 /** The layers a task's variables come from. */
 export interface VarLayers {
@@ -130,6 +131,10 @@ function resolveTemplates(vars: Record<string, unknown>, keys: Set<string>, host
 }
 
 function explain(e: ProvisionError, key: string): ProvisionError {
+  // A syntax error quotes the text around it, which here is a piece of the value: not shown when that is a secret.
+  if (e.problem.code === 'template-syntax' && SECRET_NAME.test(key)) {
+    return new ProvisionError({ ...e.problem, what: `${e.problem.what} in the value of variable "${key}"`, got: 'not shown: the variable holds a secret' });
+  }
   if (e.problem.code !== 'undefined-variable' || e.problem.what.includes('in the value of')) return e;
   return new ProvisionError({ ...e.problem, what: `${e.problem.what} in the value of variable "${key}"` });
 }

@@ -177,6 +177,13 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       }
       emit({ type: 'play.end', play: play.name });
     }
+  } catch (e) {
+    // A crash leaves through the CLI's error output (its stack at -vvv), past every reporter: mask it on the way.
+    if (e instanceof Error) {
+      e.message = masker.mask(e.message);
+      if (e.stack) e.stack = masker.mask(e.stack);
+    }
+    throw e;
   } finally {
     await Promise.allSettled([...states.values()].map(async (s) => (await s.transport?.catch(() => undefined))?.close()));
   }

@@ -5,10 +5,7 @@
 import type { RunOptions } from './run.js';
 import type { HostResultEvent, RunEvent } from './events.js';
 import type { Inventory } from '../inventory/types.js';
-import { Secret, type Masker } from '../shell/secret.js';
-
-/** Variable names whose values are masked in every output (`rpc_password`, `api_token`, `wallet_passphrase`, ...). */
-export const SECRET_NAME = /(pass(word|phrase)?|secret|token|private_?key|credential)s?$/i;
+import { SECRET_NAME, Secret, type Masker } from '../shell/secret.js';
 
 /** Remembers every value held by a secret-named variable of `vars`, at any depth (a mapping under such a name is secret whole). */
 export function addSecretVars(vars: Record<string, unknown>, masker: Masker): void {

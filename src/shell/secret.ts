@@ -9,6 +9,9 @@ const MASK = '***';
 const SHORT = 3;
 const WORD = /[\p{L}\p{N}_]/u;
 
+/** Variable names whose values are masked in every output (`rpc_password`, `api_token`, `wallet_passphrase`, ...). */
+export const SECRET_NAME = /(pass(word|phrase)?|secret|token|private_?key|credential)s?$/i;
+
 /** A value that must never appear in output; `String(secret)` and JSON give `***`. */
 export class Secret {
   readonly #value: string;
@@ -31,9 +34,12 @@ export class Secret {
 }
 brand(Secret, 'Secret');
 
-/** Every form in which the project may print a string: as is, JSON-escaped (events, the json helper, errors), shell-quoted (-v commands). */
+/**
+ * Every form in which the project may print a string: as is, without surrounding blanks (a command's output loses
+ * its last newline), JSON-escaped (events, the json helper, errors), shell-quoted (-v commands).
+ */
 function printedForms(text: string): string[] {
-  const forms = [text, JSON.stringify(text).slice(1, -1)];
+  const forms = [text, text.trim(), JSON.stringify(text).slice(1, -1)];
   // quote() refuses NUL, which no command can carry anyway.
   if (!text.includes('\0')) forms.push(quote(text));
   return forms;

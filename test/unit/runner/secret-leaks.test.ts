@@ -4,27 +4,12 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPlaybook } from '../../../src/runner/run.js';
-import '../../../src/modules/index.js';
-import { humanReporter } from '../../../src/report/human.js';
-import { jsonReporter } from '../../../src/report/json.js';
-import { JunitCollector } from '../../../src/report/junit.js';
-import type { Play, Task } from '../../../src/playbook/types.js';
-import { localInventory, play, playbook, task } from '../../helpers/build.js';
-
-/** Everything a run prints or writes, in every output mode, as one text. */
-export async function allOutput(tasks: Task[], over: Partial<Play> = {}, hostVars: Record<string, unknown> = {}, check = false): Promise<string> {
-  let human = '';
-  let json = '';
-  const junit = new JunitCollector();
-  const listeners = [
-    humanReporter({ write: (t) => (human += t), tty: false, color: false, verbose: 3, diff: true }),
-    jsonReporter((l) => (json += l)),
-    junit.listener,
-  ];
-  await runPlaybook({ playbook: playbook(play(tasks, over)), inventory: localInventory(1, hostVars), diff: true, check, onEvent: (e) => listeners.forEach((l) => l(e)) });
-  return `${human}\n${json}\n${junit.toXml()}`;
-}
+import { z } from 'zod';
+import { defineModule } from '../../../src/modules/define.js';
+import { registerModule } from '../../../src/modules/registry.js';
+import type { Task } from '../../../src/playbook/types.js';
+import { allOutput } from '../../helpers/outputs.js';
+import { task } from '../../helpers/build.js';
 
 const debugMsg = (msg: string, extra: Partial<Task> = {}) => task('show', 'debug', { msg }, extra);
 const debugVar = (name: string) => task(`show ${name}`, 'debug', { var: name });
@@ -102,7 +87,7 @@ describe('--diff never shows the value a secret replaces', () => {
     const dir = mkdtempSync(join(tmpdir(), 'provision-diff-secret-'));
     try {
       writeFileSync(join(dir, 'f'), old);
-      const out = await allOutput([task('write', 'copy', { content, dest: join(dir, 'f') })], { vars }, {}, true);
+      const out = await allOutput([task('write', 'copy', { content, dest: join(dir, 'f') })], { vars }, {}, { check: true });
       expect(readFileSync(join(dir, 'f'), 'utf8')).toBe(old);
       return out;
     } finally {
@@ -120,5 +105,24 @@ describe('--diff never shows the value a secret replaces', () => {
     const out = await withFile('RPCPassword = OldRotated9x\nport=1\n', 'rpcpassword={{ db_password }}\nport=1\n', { db_password: 'NewSecret9x' });
     expect(out).toContain('\n-RPCPassword = *** (old value)\n+rpcpassword=***\n');
     expect(out).not.toMatch(/OldRotated9x|NewSecret9x/);
+  });
+});
+
+describe('an internal error out of a run', () => {
+  it('carries no secret in its message or stack', async () => {
+    registerModule(
+      defineModule({
+        name: 'test_crash',
+        summary: 'test module: crashes, naming a variable',
+        args: z.strictObject({}),
+        plan(_args, _current, ctx) {
+          throw new Error(`crashed on ${String(ctx.vars.db_password)}`);
+        },
+      }),
+    );
+    const run = allOutput([task('crash', 'test_crash', {})], { vars: { db_password: 'CrashSecret12x' } });
+    await expect(run).rejects.toThrow('crashed on ***');
+    const error = (await run.catch((e: unknown) => e)) as Error;
+    expect(error.stack).not.toContain('CrashSecret12x');
   });
 });

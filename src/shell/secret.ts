@@ -35,11 +35,14 @@ export class Secret {
 brand(Secret, 'Secret');
 
 /**
- * Every form in which the project may print a string: as is, without surrounding blanks (a command's output loses
- * its last newline), JSON-escaped (events, the json helper, errors), shell-quoted (-v commands).
+ * Every form in which the project may print a string: as is; without surrounding blanks, in upper and lower case
+ * (a command's output loses its last newline; the trim, upper and lower filters of conditions); JSON-escaped (events,
+ * the json helper, errors); shell-quoted (-v commands).
  */
 function printedForms(text: string): string[] {
-  const forms = [text, text.trim(), JSON.stringify(text).slice(1, -1)];
+  const trimmed = text.trim();
+  const forms = [text, trimmed, trimmed.toUpperCase(), trimmed.toLowerCase(), text.toUpperCase(), text.toLowerCase()];
+  forms.push(...forms.map((form) => JSON.stringify(form).slice(1, -1)));
   // quote() refuses NUL, which no command can carry anyway.
   if (!text.includes('\0')) forms.push(quote(text));
   return forms;

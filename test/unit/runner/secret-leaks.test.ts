@@ -43,6 +43,12 @@ describe('a secret never reaches the output', () => {
     expect(out).not.toContain('Secret6x');
   });
 
+  it('when a condition error describes it changed by a filter', async () => {
+    const out = await allOutput([debugMsg('hi', { when: ['db_password | upper > 5'] }), debugMsg('hi', { when: ['db_password | trim | lower > 5'] })], { vars: { db_password: ' FiltSecret13x ' } });
+    expect(out).toContain('cannot compare');
+    expect(out).not.toMatch(/filtsecret13x/i);
+  });
+
   it('when an error cuts a long value short: no prefix of it is shown', async () => {
     const long = `Trunc7Secret${'y'.repeat(60)}`;
     const out = await allOutput([task('bad mode', 'copy', { content: 'x', dest: '/nonexistent/x', mode: '{{ db_password }}' })], { vars: { db_password: long } });

@@ -44,9 +44,16 @@ export function formatProblem(p: ProblemInfo): string {
   const head = formatWhere(p.where);
   const lines = [head ? `${head}: ${p.what}` : p.what];
   if (p.expected !== undefined) lines.push(`  expected: ${p.expected}`);
-  if (p.got !== undefined) lines.push(`  got: ${p.got}`);
+  if (p.got !== undefined) lines.push(`  got: ${shorten(p.got)}`);
   if (p.fix !== undefined) lines.push(`  fix: ${p.fix}`);
   return lines.join('\n');
+}
+
+// A string quoted whole by describeValue may be long; only its start helps, and it is cut only here, at display
+// time, after a run has masked any secret in it (a cut secret would no longer match itself).
+function shorten(got: string): string {
+  const quoted = /^a string \((".*")\)$/s.exec(got);
+  return quoted && quoted[1].length > 62 ? `a string (${quoted[1].slice(0, 58)}...")` : got;
 }
 
 /** An error caused by user input or the state of a host; printed without a stack trace. */

@@ -8,6 +8,9 @@ import type { Host } from '../inventory/types.js';
 import { becomeAs, cmd, wrap } from '../shell/quote.js';
 import { connect } from '../transport/connect.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
+import { visible } from '../report/visible.js';
+import { addInventorySecrets } from '../runner/secrets.js';
+import { Masker } from '../shell/secret.js';
 import { loadInventoryArg } from './inventory-arg.js';
 import { positiveInt } from './options.js';
 
@@ -41,7 +44,7 @@ export function registerAdhoc(program: Command): void {
     .argument('<command...>', 'the command and its arguments (put -- before it)')
     .option('-T, --timeout <seconds>', 'kill the command after this long', positiveInt('--timeout', 86400))
     .action(async (pattern: string, argv: string[], opts: AdhocOptions) => {
-      const outcomes = await onHosts(pattern, opts, (t, host) => {
+      const { outcomes } = await onHosts(pattern, opts, (t, host) => {
         // As in `run`: -b or the inventory's become; sudo only when the login user is not the become user already.
         const c = host.connection;
         const become = becomeAs(opts.become || c.become || false, opts.becomeUser ?? c.becomeUser ?? 'root', c.user);
@@ -55,13 +58,13 @@ export function registerAdhoc(program: Command): void {
     .action(async (pattern: string, opts: AdhocOptions) => {
       const probe = gatherFactsProbe();
       const facts: Record<string, unknown> = {};
-      const outcomes = await onHosts(pattern, { ...opts, json: true }, async (t, host) => {
+      const { outcomes, masker } = await onHosts(pattern, { ...opts, json: true }, async (t, host) => {
         const r = await t.exec(wrap(probe.script, false));
         facts[host.name] = probe.parse(r);
         return r;
       }, true);
       for (const o of outcomes) if (o.status !== 'ok') facts[o.host] = { [o.status]: o.error ?? o.result?.stderr.trim() };
-      process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
+      process.stdout.write(JSON.stringify(masker.maskValue(facts), null, 2) + '\n');
       process.exitCode = exitCode(outcomes);
     });
 }
@@ -71,21 +74,25 @@ async function onHosts(
   opts: AdhocOptions,
   work: (t: Transport, host: Host) => Promise<ExecResult>,
   quiet = false,
-): Promise<Outcome[]> {
+): Promise<{ outcomes: Outcome[]; masker: Masker }> {
   const inventory = await loadInventoryArg(opts.inventory);
+  // What hosts print is masked with the inventory's secrets, as in a run.
+  const masker = new Masker();
+  addInventorySecrets(inventory, masker);
   const names = selectHosts(inventory, pattern, opts.limit);
   const queue = new PQueue({ concurrency: opts.forks ?? 50 });
   const print = (o: Outcome) => {
     if (quiet) return;
+    const shown = masker.maskValue({ stdout: o.result?.stdout, stderr: o.result?.stderr, error: o.error });
     if (opts.json) {
-      process.stdout.write(JSON.stringify({ host: o.host, status: o.status, rc: o.result?.code ?? null, stdout: o.result?.stdout, stderr: o.result?.stderr, error: o.error }) + '\n');
+      process.stdout.write(JSON.stringify({ host: o.host, status: o.status, rc: o.result?.code ?? null, ...shown }) + '\n');
       return;
     }
-    const head = o.status === 'unreachable' ? `${o.host} | UNREACHABLE: ${o.error}` : `${o.host} | ${o.status.toUpperCase()} | rc=${o.result?.code ?? 'killed'}`;
-    const body = [o.result?.stdout.trimEnd(), o.result?.stderr.trimEnd()].filter(Boolean).join('\n');
-    process.stdout.write(`${head}${body ? `\n${body}` : ''}\n`);
+    const head = o.status === 'unreachable' ? `${o.host} | UNREACHABLE: ${shown.error}` : `${o.host} | ${o.status.toUpperCase()} | rc=${o.result?.code ?? 'killed'}`;
+    const body = [shown.stdout?.trimEnd(), shown.stderr?.trimEnd()].filter(Boolean).join('\n');
+    process.stdout.write(visible(`${head}${body ? `\n${body}` : ''}`) + '\n');
   };
-  return Promise.all(
+  const outcomes = await Promise.all(
     names.map((name) =>
       queue.add(async (): Promise<Outcome> => {
         const host = inventory.hosts.get(name)!;
@@ -106,6 +113,7 @@ async function onHosts(
       }) as Promise<Outcome>,
     ),
   );
+  return { outcomes, masker };
 }
 
 function exitCode(outcomes: Outcome[]): number {

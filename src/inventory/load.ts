@@ -4,7 +4,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from '../errors.js';
 import { readSourceFile } from '../playbook/yaml-checks.js';
-import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg } from '../playbook/yaml-source.js';
+import type { SourcePos } from '../playbook/types.js';
+import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
 import { groupNameError, hostNameError } from './names.js';
 import { expandHostRange } from './ranges.js';
@@ -57,7 +58,7 @@ export async function loadInventoryFromString(text: string, file: string): Promi
         what: raw === null || raw === undefined ? 'the inventory is empty' : 'an inventory must be a mapping of groups',
         where: posOf(parsed.source, []),
         expected: 'all: { hosts: { web1: ... }, children: { ... } }',
-        got: describeValue(raw),
+        got: describeFileValue(raw),
         ...(Array.isArray(raw) ? { fix: 'put the hosts under all: hosts: (a mapping of host names)' } : {}),
         code: 'inventory',
       },
@@ -243,7 +244,7 @@ async function varsDir(base: string, name: string, problems: ProblemInfo[]): Pro
     const v = parsed.value;
     if (v === null || v === undefined) continue;
     if (typeof v !== 'object' || Array.isArray(v)) {
-      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), ...listFix(v), code: 'inventory' });
+      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeFileValue(v), ...listFix(v), code: 'inventory' });
       continue;
     }
     addVars(layer, v as Record<string, unknown>, (at, opts) => posOf(parsed.source, at, opts), []);

@@ -7,7 +7,7 @@ import { ProvisionError } from '../errors.js';
 import { didYouMean } from './suggest.js';
 import { parseTask } from './task.js';
 import type { Task } from './types.js';
-import { describeValue, joinPath, posOf, readYaml, type PathSeg, type YamlSource } from './yaml-source.js';
+import { describeFileValue, describeValue, joinPath, posOf, readYaml, type PathSeg, type YamlSource } from './yaml-source.js';
 
 /** Where a list of tasks sits, and the files that imported it (to refuse cycles). */
 export interface TaskListLocation {
@@ -105,7 +105,7 @@ async function importTasks(
       what: parsed.value === undefined || parsed.value === null || Array.isArray(parsed.value) ? 'the tasks file is empty' : 'a tasks file must be a list of tasks',
       where: { ...posOf(parsed.source, []), path: 'tasks' },
       expected: 'a list of tasks (- name: ...)',
-      got: describeValue(parsed.value),
+      got: describeFileValue(parsed.value),
       fix: `imported by ${loc.source.file}:${at([]).line}:${at([]).col}`,
       code: 'schema',
     });

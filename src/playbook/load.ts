@@ -11,7 +11,7 @@ import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.
 import { importFanOut } from './import-count.js';
 import type { Play, Playbook, Task } from './types.js';
 import { readSourceFile } from './yaml-checks.js';
-import { describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
+import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
 export async function loadPlaybook(file: string, importing: string[] = []): Promise<Playbook> {
@@ -174,7 +174,7 @@ async function loadVarsFiles(
     const v = parsed.value;
     if (v === null || v === undefined) continue;
     if (typeof v !== 'object' || Array.isArray(v)) {
-      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeValue(v), ...listFix(v), code: 'vars-files' });
+      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeFileValue(v), ...listFix(v), code: 'vars-files' });
       continue;
     }
     Object.assign(merged, v);

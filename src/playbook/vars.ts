@@ -5,9 +5,10 @@ import { ProvisionError, ProvisionErrors, type Where } from '../errors.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { isTemplated, render } from '../template/render.js';
 import type { Play } from './types.js';
-import { describeValue, listFix, posOf, parseYaml } from './yaml-source.js';
+import { describeFileValue, listFix, posOf, parseYaml } from './yaml-source.js';
 import { readSourceFile } from './yaml-checks.js';
 import { parseKeyValues } from './module-args.js';
+import { SECRET_NAME } from '../shell/secret.js';
 
 /** The layers a task's variables come from. */
 export interface VarLayers {
@@ -130,6 +131,10 @@ function resolveTemplates(vars: Record<string, unknown>, keys: Set<string>, host
 }
 
 function explain(e: ProvisionError, key: string): ProvisionError {
+  // A syntax error quotes the text around it, which here is a piece of the value: not shown when that is a secret.
+  if (e.problem.code === 'template-syntax' && SECRET_NAME.test(key)) {
+    return new ProvisionError({ ...e.problem, what: `${e.problem.what} in the value of variable "${key}"`, got: 'not shown: the variable holds a secret' });
+  }
   if (e.problem.code !== 'undefined-variable' || e.problem.what.includes('in the value of')) return e;
   return new ProvisionError({ ...e.problem, what: `${e.problem.what} in the value of variable "${key}"` });
 }
@@ -240,5 +245,5 @@ export async function parseExtraVars(args: string[], cwd: string): Promise<Recor
 function mapping(v: unknown, where: Where, named: string): Record<string, unknown> {
   if (v === null || v === undefined) return {};
   if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeValue(v), fix: listFix(v).fix ?? `check ${named}`, code: 'extra-vars' });
+  throw new ProvisionError({ what: 'extra vars must be a mapping', where, expected: 'name: value pairs', got: describeFileValue(v), fix: listFix(v).fix ?? `check ${named}`, code: 'extra-vars' });
 }

@@ -141,12 +141,20 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'nothing (null)';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)})`;
+  // Whole: formatProblem shortens it, after a run has masked any secret in it (a cut secret would not match).
+  if (typeof v === 'string') return `a string (${JSON.stringify(v)})`;
   if (typeof v === 'number') return Number.isFinite(v) ? `a number (${v})` : Number.isNaN(v) ? 'not a number (NaN)' : `a number too ${v > 0 ? 'large' : 'small'} to represent (read as ${v})`;
   if (typeof v === 'boolean') return `a boolean (${v})`;
   if (Array.isArray(v)) return `a list`;
   if (typeof v === 'object') return 'a mapping';
   return typeof v;
+}
+
+/** describeValue for the whole content of a file: a scalar is not quoted, because a file named by mistake may be a password file. */
+export function describeFileValue(v: unknown): string {
+  if (typeof v === 'string') return `a string of ${[...v].length} characters (not shown: a file may hold a secret)`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `a ${typeof v} (not shown: a file may hold a secret)`;
+  return describeValue(v);
 }
 
 /** For a vars file written as a list of one-key mappings (`- name: value`): how to make it the mapping it must be. */

@@ -2,6 +2,7 @@
 // line on a TTY, plain lines otherwise, colour only on a TTY and never with NO_COLOR.
 import type { HostResultEvent, Recap, RunEvent } from '../runner/events.js';
 import { unifiedDiff } from './diff.js';
+import { visible } from './visible.js';
 
 /** Where and how the reporter writes. */
 export interface HumanOptions {
@@ -43,20 +44,21 @@ export function humanReporter(o: HumanOptions): (e: RunEvent) => void {
     const color = e.ignored ? 'yellow' : statusColor[e.status];
     const showMsg = e.status === 'failed' || e.status === 'unreachable' || e.status === 'changed' || o.verbose > 0;
     let text = `${paint(color, `${label}: [${e.host}]`)}`;
-    if (e.output !== undefined) text += ` => ${typeof e.output === 'string' ? e.output : JSON.stringify(e.output)}`;
-    else if (showMsg && e.msg && e.status !== 'skipped') text += ` ${paint(e.status === 'ok' ? 'gray' : color, indentRest(e.msg))}`;
+    // Everything below that came from a host or a variable passes through visible(): control characters never act.
+    if (e.output !== undefined) text += ` => ${visible(typeof e.output === 'string' ? e.output : JSON.stringify(e.output))}`;
+    else if (showMsg && e.msg && e.status !== 'skipped') text += ` ${paint(e.status === 'ok' ? 'gray' : color, indentRest(visible(e.msg)))}`;
     line(text);
     for (const item of e.items ?? []) {
       if (item.status === 'ok' && o.verbose === 0) continue;
-      line(`  ${paint(statusColor[item.status], `${item.status}: (item=${JSON.stringify(item.item)})`)}${item.msg && item.status !== 'ok' ? ` ${indentRest(item.msg)}` : ''}`);
+      line(`  ${paint(statusColor[item.status], `${item.status}: (item=${visible(JSON.stringify(item.item) ?? '')})`)}${item.msg && item.status !== 'ok' ? ` ${indentRest(visible(item.msg))}` : ''}`);
     }
-    if (o.verbose > 0) for (const c of e.commands ?? []) line(paint('gray', `    $ ${c}`));
+    if (o.verbose > 0) for (const c of e.commands ?? []) line(paint('gray', `    $ ${visible(c)}`));
     if (o.verbose > 1) {
       for (const [name, text] of [['stdout', e.stdout], ['stderr', e.stderr]] as const) {
-        if (text !== undefined) line(paint('gray', `    ${name}: ${indentRest(text.replace(/\n$/, ''), 6)}`));
+        if (text !== undefined) line(paint('gray', `    ${name}: ${indentRest(visible(text.replace(/\n$/, '')), 6)}`));
       }
     }
-    if (o.diff) for (const d of e.diffs ?? []) line(colorDiff(unifiedDiff(d.path, d.before, d.after)));
+    if (o.diff) for (const d of e.diffs ?? []) line(colorDiff(visible(unifiedDiff(d.path, d.before, d.after))));
   };
 
   const colorDiff = (text: string) =>
@@ -95,7 +97,7 @@ export function humanReporter(o: HumanOptions): (e: RunEvent) => void {
         if (e.aborted) line(paint('red', `PLAY ABORTED: ${e.aborted}`));
         break;
       case 'warning':
-        line(paint('yellow', `warning${e.host ? ` [${e.host}]` : ''}: ${e.message}`));
+        line(paint('yellow', `warning${e.host ? ` [${e.host}]` : ''}: ${visible(e.message)}`));
         break;
       case 'run.end':
         if (timer) clearInterval(timer);

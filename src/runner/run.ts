@@ -17,7 +17,7 @@ import { splitBatches, shouldAbort } from './batches.js';
 import { type EventListener, type HostResultEvent, type Recap, type RunEvent } from './events.js';
 import { isActive, newHostState, type HostState } from './state.js';
 import { runTask, type TaskEnv } from './task.js';
-import { collectSecrets } from './secrets.js';
+import { collectSecrets, maskEvent } from './secrets.js';
 import { inShard, type Shard } from './shard.js';
 import { ProbeBatcher } from './probes.js';
 import { checkStartAtTask, checkTimeouts } from './check-options.js';
@@ -70,10 +70,12 @@ export const BUNDLED_TEMPLATES = resolve(fileURLToPath(import.meta.url), '../../
 /** Runs a validated playbook against an inventory. Never prints: everything goes through `onEvent`. */
 export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const emit: EventListener = options.onEvent ?? (() => {});
+  const listener: EventListener = options.onEvent ?? (() => {});
   const forks = options.forks ?? 50;
   const masker = new Masker();
   collectSecrets(options, masker);
+  // Every event passes the masker on its way out: no reporter, and no field added later, can see a known secret.
+  const emit: EventListener = (e) => listener(maskEvent(e, masker));
   // Every command in flight listens on the kill signal: more than 10 hosts is normal, not a leak to warn about.
   if (options.killSignal) setMaxListeners(0, options.killSignal);
   const states = new Map<string, HostState>();
@@ -180,6 +182,13 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       }
       emit({ type: 'play.end', play: play.name });
     }
+  } catch (e) {
+    // A crash leaves through the CLI's error output (its stack at -vvv), past every reporter: mask it on the way.
+    if (e instanceof Error) {
+      e.message = masker.mask(e.message);
+      if (e.stack) e.stack = masker.mask(e.stack);
+    }
+    throw e;
   } finally {
     await Promise.allSettled([...states.values()].map(async (s) => (await s.transport?.catch(() => undefined))?.close()));
   }

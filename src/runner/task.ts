@@ -1,6 +1,6 @@
 // One task on one host: when → loop → render arguments → re-validate → module → changed_when/failed_when → until.
 import { isAbsolute, relative } from 'node:path';
-import { ProvisionError, formatProblem, isUserError, type Where } from '../errors.js';
+import { ProvisionError, ProvisionErrors, formatProblem, isUserError, type ProblemInfo, type Where } from '../errors.js';
 import type { ModuleContext, ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
 import { evalCondition } from '../playbook/expr.js';
@@ -14,6 +14,7 @@ import { becomeAs } from '../shell/quote.js';
 import { UnreachableError, type Transport } from '../transport/types.js';
 import type { HostResultEvent, HostStatus } from './events.js';
 import { executeModule } from './execute.js';
+import { addSecretVars } from './secrets.js';
 import type { HostState } from './state.js';
 import type { ProbeBatcher } from './probes.js';
 
@@ -68,11 +69,11 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
       status: o.status,
       ...(ignored ? { ignored } : {}),
       ...(items ? { items: hide ? items.map((i) => ({ ...i, item: '(hidden by no_log)', msg: undefined })) : items } : {}),
-      ...(o.msg !== undefined ? { msg: hide ? 'output hidden by no_log: true' : env.masker.mask(o.msg) } : {}),
-      ...(o.diffs && !hide ? { diffs: env.masker.maskValue(o.diffs) } : {}),
-      ...(o.commands && !hide ? { commands: o.commands.map((c) => env.masker.mask(c)) } : {}),
-      ...(o.output !== undefined && !hide ? { output: env.masker.maskValue(o.output) } : {}),
-      ...(!hide ? printed(o.result, env.masker) : {}),
+      ...(o.msg !== undefined ? { msg: hide ? 'output hidden by no_log: true' : o.msg } : {}),
+      ...(o.diffs && !hide ? { diffs: o.diffs } : {}),
+      ...(o.commands && !hide ? { commands: o.commands } : {}),
+      ...(o.output !== undefined && !hide ? { output: o.output } : {}),
+      ...(!hide ? printed(o.result) : {}),
       durationMs: Date.now() - started,
     };
   };
@@ -102,7 +103,7 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
     for (const item of items) {
       const o = await runWithRetries(task, state, env, varsFor(task, state, env, { [task.loopVar]: item }), where);
       outcomes.push(o);
-      itemEvents.push({ item: env.masker.maskValue(item), status: o.status, ...(o.msg ? { msg: env.masker.mask(o.msg) } : {}) });
+      itemEvents.push({ item, status: o.status, ...(o.msg ? { msg: o.msg } : {}) });
       if (o.status === 'unreachable') break;
       // Apply each item's set_fact at once, so later items see it as Ansible does.
       if (o.facts) Object.assign(state.setFacts, o.facts);
@@ -128,7 +129,7 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
   } catch (e) {
     if (e instanceof UnreachableError) return finish({ status: 'unreachable', msg: e.message + (e.fix ? `\n  fix: ${e.fix}` : ''), result: { unreachable: true } });
     if (isUserError(e)) {
-      const o: Outcome = { status: 'failed', msg: e instanceof ProvisionError ? failureText(e, task) : `${task.pos.file}:${task.pos.line}:${task.pos.col}: ${e.message}`, result: { failed: true, changed: false } };
+      const o: Outcome = { status: 'failed', msg: failureText(e, task, env.masker), result: { failed: true, changed: false } };
       return finish(o, undefined, task.ignoreErrors);
     }
     throw e;
@@ -137,10 +138,15 @@ export async function runTask(task: Task, state: HostState, env: TaskEnv, handle
 
 /**
  * A user error of a task as one message starting at the task's file:line:col (host and task name are already on
- * the result line); a position in another file (a template's) follows it, so both are known.
+ * the result line); a position in another file (a template's) follows it, so both are known. Its parts are masked
+ * before they are formatted, because formatting shortens a long value and a cut secret no longer matches itself.
  */
-function failureText(e: ProvisionError, task: Task): string {
+function failureText(error: ProvisionError | ProvisionErrors, task: Task, masker: Masker): string {
   const at = `${task.pos.file}:${task.pos.line}:${task.pos.col}`;
+  // Only the words: a position's numbers are not values, even when a short secret spells one.
+  const masked = (p: ProblemInfo): ProblemInfo => ({ ...p, ...masker.maskValue({ what: p.what, expected: p.expected, got: p.got, fix: p.fix }) });
+  if (error instanceof ProvisionErrors) return `${at}: ${error.problems.map((p) => formatProblem(masked(p))).join('\n')}`;
+  const e = { problem: masked(error.problem) };
   const w = e.problem.where;
   // A template's absolute path reads better relative to where provision runs, as the playbook's own path does.
   const file = w?.file && isAbsolute(w.file) && !relative(process.cwd(), w.file).startsWith('..') ? relative(process.cwd(), w.file) : w?.file;
@@ -148,17 +154,17 @@ function failureText(e: ProvisionError, task: Task): string {
   return [at, inner, w?.path, formatProblem({ ...e.problem, where: undefined })].filter(Boolean).join(': ');
 }
 
-/** A result's stdout and stderr (when it has them and they are not empty), masked. */
-function printed(result: Record<string, unknown>, masker: Masker): Pick<HostResultEvent, 'stdout' | 'stderr'> {
+/** A result's stdout and stderr (when it has them and they are not empty). */
+function printed(result: Record<string, unknown>): Pick<HostResultEvent, 'stdout' | 'stderr'> {
   const out: Pick<HostResultEvent, 'stdout' | 'stderr'> = {};
-  if (typeof result.stdout === 'string' && result.stdout !== '') out.stdout = masker.mask(result.stdout);
-  if (typeof result.stderr === 'string' && result.stderr !== '') out.stderr = masker.mask(result.stderr);
+  if (typeof result.stdout === 'string' && result.stdout !== '') out.stdout = result.stdout;
+  if (typeof result.stderr === 'string' && result.stderr !== '') out.stderr = result.stderr;
   return out;
 }
 
 /** Variables for this task on this host, by the documented precedence. */
 export function varsFor(task: Task, state: HostState, env: TaskEnv, loop: Record<string, unknown>): Record<string, unknown> {
-  return buildVars({
+  const vars = buildVars({
     host: state.host,
     play: env.play,
     inventory: env.inventory,
@@ -167,6 +173,9 @@ export function varsFor(task: Task, state: HostState, env: TaskEnv, loop: Record
     registered: state.registered,
     extra: env.extraVars,
   });
+  // Values rendered, set or registered since the last task may be secrets the run has not seen in this form.
+  addSecretVars(vars, env.masker);
+  return vars;
 }
 
 function record(task: Task, state: HostState, o: Outcome): void {
@@ -192,8 +201,10 @@ async function runOnce(task: Task, state: HostState, env: TaskEnv, vars: Record<
   if (!def) throw new ProvisionError({ what: `unknown module "${task.module}"`, where, code: 'unknown-module' });
   const args = parseArgs(def, renderValue(task.args, vars, { ...where, path: `${task.path}.${task.module}` }), task, where);
   const ctx = moduleContext(task, state, env, vars);
-  if (task.noLog) maskArgs(args, env.masker);
+  if (task.noLog) env.masker.add(args);
   const out = await executeModule(def, args, ctx, lazyTransport(state, env), env.killSignal, env.probes?.hooks(task, state));
+  // What a no_log task printed or set stays hidden when a later task shows it (its numbers, like rc, are not secrets).
+  if (task.noLog) env.masker.add([stringsOf(out.result), out.plan.facts]);
   let changed = out.changed && !out.failed;
   let failed = out.failed;
   const result = { ...out.result };
@@ -253,10 +264,11 @@ export function parseArgs(def: ModuleDef, rendered: unknown, task: Task, where: 
   });
 }
 
-function maskArgs(value: unknown, masker: Masker): void {
-  if (typeof value === 'string') masker.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => maskArgs(v, masker));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => maskArgs(v, masker));
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
 }
 
 /** Connects on the first command only, so control-side modules (debug, set_fact, assert) never open a connection. */

@@ -29,12 +29,11 @@ function reveal(v: ShellValue): string {
 export function quote(value: string): string {
   const nul = value.indexOf('\0');
   if (nul >= 0) {
-    // The text around the NUL byte, so a long path shows where it is (the start alone may not reach it).
-    const from = Math.max(0, nul - 30);
-    const to = nul + 10;
+    // The whole value and where the byte is: formatProblem shortens the value only after a run has masked any
+    // secret in it (a window cut from a secret would no longer match it).
     throw new ProvisionError({
-      what: 'a value contains a NUL byte, which no shell command can carry',
-      got: `${from > 0 ? '…' : ''}${JSON.stringify(value.slice(from, to))}${to < value.length ? '…' : ''}`,
+      what: `a value contains a NUL byte (character ${[...value.slice(0, nul)].length + 1}), which no shell command can carry`,
+      got: `a string (${JSON.stringify(value)})`,
       fix: 'remove the NUL byte from the value',
       code: 'nul-byte',
     });

@@ -46,11 +46,11 @@ const KEYS = Object.keys(HOSTILE) as Key[];
 /** Values with whitespace (refused by every argument that is a name, a URL or an owner). */
 const SPACED: Key[] = KEYS.filter((k) => /\s/.test(HOSTILE[k]));
 
-/** The message quote() gives for an argument holding a NUL byte, as a failed task shows it: the text around it. */
+/** The message quote() gives for an argument holding a NUL byte, as a failed task shows it: where it is, and the value (shortened when long). */
 function nulRefused(arg: string): string {
-  const at = arg.indexOf('\0');
-  const shown = `${at > 30 ? '…' : ''}${JSON.stringify(arg.slice(Math.max(0, at - 30), at + 10))}${at + 10 < arg.length ? '…' : ''}`;
-  return `a value contains a NUL byte, which no shell command can carry\n  got: ${shown}\n  fix: remove the NUL byte from the value`;
+  const quoted = JSON.stringify(arg);
+  const shown = quoted.length > 62 ? `${quoted.slice(0, 58)}..."` : quoted;
+  return `a value contains a NUL byte (character ${[...arg.slice(0, arg.indexOf('\0'))].length + 1}), which no shell command can carry\n  got: a string (${shown})\n  fix: remove the NUL byte from the value`;
 }
 const HELLO = 'hello\n';
 const HELLO_SHA = createHash('sha256').update(HELLO).digest('hex');

@@ -366,8 +366,8 @@ test/fixtures/bad/playbook-relative-dest.yml:8:21: plays[0].tasks[2].copy.dest: 
   'run-loop-not-a-list.yml': `failed: [h1] test/fixtures/bad/run-loop-not-a-list.yml:6:7: plays[0].tasks[0].loop: loop must be a list
       got: a string ("curl")
       fix: give loop a list, or a variable that holds one`,
-  'run-nul-in-argument.yml': `failed: [h1] test/fixtures/bad/run-nul-in-argument.yml:4:7: a value contains a NUL byte, which no shell command can carry
-      got: "a\\u0000b"
+  'run-nul-in-argument.yml': `failed: [h1] test/fixtures/bad/run-nul-in-argument.yml:4:7: a value contains a NUL byte (character 2), which no shell command can carry
+      got: a string ("a\\u0000b")
       fix: remove the NUL byte from the value`,
   'run-template-missing.yml': `failed: [h1] test/fixtures/bad/run-template-missing.yml:4:7: template "nope.conf.hbs" not found
       expected: a file at test/fixtures/bad/templates/nope.conf.hbs or templates/nope.conf.hbs

@@ -102,27 +102,45 @@ export function planContent(file: ContentFile, state: FileState, ctx: ModuleCont
 
 /**
  * A diff with every known secret masked, and more: where a line of the new content holds a secret after some text
- * (`rpcpassword=`), an old line starting with that text has its value masked too. That old value is usually the
- * secret being replaced (a rotated password), which the run never saw and so cannot mask by value.
+ * (`rpcpassword=`), an old line starting with that text, in any case or spacing (`RPCPassword = `), has its value
+ * masked too; and where the new content is nothing but secrets (a password file), so is every old line. That old
+ * value is usually the secret being replaced (a rotated password), which the run never saw and so cannot mask by value.
  */
 export function maskedDiff(path: string, before: string, after: string, masker: Pick<ModuleContext['masker'], 'mask'>): FileDiff {
+  const maskedAfter = masker.mask(after);
   const keys = after.split('\n').flatMap((line) => {
     const masked = masker.mask(line);
     if (masked === line) return [];
     let i = 0;
     while (i < line.length && line[i] === masked[i]) i++;
-    const key = line.slice(0, i);
-    return /\S/.test(key) ? [key] : [];
+    const key = squeeze(line.slice(0, i));
+    return key !== '' ? [key] : [];
   });
+  const onlySecrets = maskedAfter.split('\n').every((line) => line === '' || line === '***') && maskedAfter.includes('***');
   const old = masker
     .mask(before)
     .split('\n')
     .map((line) => {
-      const key = keys.find((k) => line.startsWith(k));
-      return key !== undefined && !line.startsWith(`${key}***`) ? `${key}*** (old value)` : line;
+      if (line === '' || line === '***') return line;
+      if (onlySecrets) return '*** (old value)';
+      const key = keys.find((k) => squeeze(line).startsWith(k));
+      if (key === undefined) return line;
+      const head = keyEnd(line, key.length);
+      return line.slice(head).startsWith('***') ? line : `${line.slice(0, head)}*** (old value)`;
     })
     .join('\n');
-  return { path, before: old, after: masker.mask(after) };
+  return { path, before: old, after: maskedAfter };
+}
+
+// Keys compared without case or spaces: `RPCPassword = x` is the same setting as `rpcpassword=x`.
+const squeeze = (s: string): string => s.replace(/\s+/g, '').toLowerCase();
+
+// Where the first `count` non-space characters of `line` end, with the spaces after them.
+function keyEnd(line: string, count: number): number {
+  let i = 0;
+  for (let seen = 0; i < line.length && seen < count; i++) if (!/\s/.test(line[i])) seen++;
+  while (i < line.length && /\s/.test(line[i])) i++;
+  return i;
 }
 
 /** Registered values of a content file: dest, checksum, size, and the backup's path when one was made. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { humanReporter, summary } from '../../../src/report/human.js';
 import { emptyRecap, type RunEvent } from '../../../src/runner/events.js';
 import { JunitCollector } from '../../../src/report/junit.js';
+import { jsonReporter } from '../../../src/report/json.js';
 
 const recap = (over: Partial<ReturnType<typeof emptyRecap>> = {}) => ({ ...emptyRecap(), ...over });
 
@@ -94,5 +95,34 @@ describe('the JUnit report', () => {
     expect(xml).toContain('<testsuite name="p&lt;1&gt;" tests="3" failures="1" errors="1" skipped="0" time="1.500">');
     expect(xml).toContain('<testcase name="t [a]" classname="a" time="1.500"><failure message="bad &quot;thing&quot; &amp; more">bad &quot;thing&quot; &amp; more</failure></testcase>');
     expect(xml).toContain('<testcase name="t [c]" classname="c" time="0.000"/>');
+  });
+});
+
+describe('what a host prints, on the operator\'s terminal', () => {
+  // An OSC title, a colour and a carriage return that would draw a fake "ok:" line over a failure.
+  const hostile = '\x1b]0;pwned\x07boom\r\x1b[32mok: [h9]\x1b[0m\u009b';
+  const result: RunEvent = {
+    type: 'host.result', host: 'h1', play: 'p', task: 't', at: 'p.yml:1:1', handler: false, status: 'failed',
+    msg: `failed: ${hostile}`, stdout: hostile, stderr: hostile, commands: [`echo ${hostile}`], output: hostile, items: [{ item: 'x', status: 'failed', msg: hostile }],
+    diffs: [{ path: '/etc/x', before: 'a\n', after: `${hostile}\n` }], durationMs: 1,
+  };
+  const shown = '\\x1b]0;pwned\\x07boom\\r\\x1b[32mok: [h9]\\x1b[0m\\u009b';
+
+  it('shows control characters visibly escaped, in every field, never raw', () => {
+    let out = '';
+    const r = humanReporter({ write: (t) => (out += t), tty: false, color: false, verbose: 3, diff: true });
+    r(result);
+    r({ type: 'warning', message: hostile, host: 'h1' });
+    r({ ...result, output: undefined });
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    // output, item msg, command, stdout, stderr, diff; the warning; then msg in place of output, and the same five.
+    expect(out.split(shown).length - 1).toBe(13);
+  });
+
+  it('is kept byte for byte in --json', () => {
+    let out = '';
+    jsonReporter((l) => (out += l))(result);
+    expect((JSON.parse(out) as { stdout: string }).stdout).toBe(hostile);
   });
 });

@@ -19,7 +19,7 @@ describe('quoting values for the shell', () => {
   });
 
   it('refuses a NUL byte with a clear error instead of truncating the value', () => {
-    expect(() => quote('a\0b')).toThrow('a value contains a NUL byte, which no shell command can carry\n  got: "a\\u0000b"\n  fix: remove the NUL byte from the value');
+    expect(() => quote('a\0b')).toThrow('a value contains a NUL byte (character 2), which no shell command can carry\n  got: a string ("a\\u0000b")\n  fix: remove the NUL byte from the value');
   });
 
   it('quotes every interpolated value of the sh template and expands lists to words', () => {

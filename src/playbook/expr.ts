@@ -42,11 +42,13 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => own(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+// The type only, never the value: a value in a condition may be a piece of a secret or a number made from one
+// (`token | first`, `pin | int`), forms no masking can know.
 function kind(v: unknown): string {
   if (v === null || v === undefined) return 'none';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `a ${typeof v} (${JSON.stringify(v)})`;
+  return `a ${typeof v}`;
 }
 
 function compare(op: string, test: (a: number | string, b: number | string) => boolean) {

@@ -133,12 +133,12 @@ describe('evalCondition', () => {
 
   it('reports comparisons of different types instead of guessing', () => {
     expect(errorOf('version >= 12')).toBe(
-      'site.yml:7:13: host web1: plays[0].tasks[2].when: cannot evaluate condition "version >= 12": cannot compare a string ("12") >= a number (12) (convert with | int or | string)',
+      'site.yml:7:13: host web1: plays[0].tasks[2].when: cannot evaluate condition "version >= 12": cannot compare a string >= a number (convert with | int or | string)',
     );
   });
 
   it('reports tests applied to something that is not a registered result', () => {
-    expect(errorOf('count is changed')).toBe('site.yml:7:13: host web1: plays[0].tasks[2].when: cannot evaluate condition "count is changed": "is changed" needs a registered result, got a number (3)');
+    expect(errorOf('count is changed')).toBe('site.yml:7:13: host web1: plays[0].tasks[2].when: cannot evaluate condition "count is changed": "is changed" needs a registered result, got a number');
   });
 
   it('does not let a variable reach JavaScript prototypes', () => {

@@ -49,6 +49,16 @@ describe('a secret never reaches the output', () => {
     expect(out).not.toMatch(/filtsecret13x/i);
   });
 
+  it('when a condition error describes a piece of it or a number made from it (first, last, int)', async () => {
+    const out = await allOutput(
+      ['(api_token | first) > 5', '(api_token | last) > 5', '(db_password | int) > "x"'].map((c) => debugMsg('hi', { when: [c], ignoreErrors: true })),
+      { vars: { api_token: 'QfirstSecret14Z', db_password: '000731' } },
+    );
+    expect(out).toContain('cannot compare a string > a number');
+    expect(out).toContain('cannot compare a number > a string');
+    expect(out).not.toMatch(/"Q"|"Z"|\b731\b/);
+  });
+
   it('when an error cuts a long value short: no prefix of it is shown', async () => {
     const long = `Trunc7Secret${'y'.repeat(60)}`;
     const out = await allOutput([task('bad mode', 'copy', { content: 'x', dest: '/nonexistent/x', mode: '{{ db_password }}' })], { vars: { db_password: long } });

@@ -5,9 +5,10 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** `text` with every control character but newline and tab written out as an escape. */
+/** `text` with every control character but newline and tab written out as an escape. A carriage return right before
+ * a newline is a line ending (output through a terminal, e.g. sudo with a tty, ends lines with \r\n) and goes. */
 export function visible(text: string): string {
-  return text.replace(CONTROL, (c) => {
+  return text.replace(/\r+\n/g, '\n').replace(CONTROL, (c) => {
     if (c === '\r') return '\\r';
     const code = c.charCodeAt(0);
     return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;

@@ -110,7 +110,15 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
           : `service ${n}: no executable /etc/init.d/${n} on this host (and it does not run systemd)`,
     };
   }
-  const run = (verb: string): ShellText => (s.init === 'systemd' ? cmd('systemctl', verb, '--', n) : cmd(`/etc/init.d/${n}`, verb));
+  // A failed unit may be held by its start limit after a crash loop ("Start request repeated too quickly"; systemd
+  // 252 still reports Result=exit-code then): reset-failed first, so a converge that fixed the cause repairs the
+  // service on its first run, not once systemd's interval has passed. On a failed unit it only clears that state.
+  const limited = s.init === 'systemd' && s.active === 'failed';
+  const run = (verb: string): ShellText => {
+    if (s.init !== 'systemd') return cmd(`/etc/init.d/${n}`, verb);
+    return limited && verb !== 'stop' ? sh`${cmd('systemctl', 'reset-failed', '--', n)} && ${cmd('systemctl', verb, '--', n)}` : cmd('systemctl', verb, '--', n);
+  };
+  const startLimit = limited ? ' (after systemctl reset-failed: it had failed, and may be held by its start limit)' : '';
   let changed = false;
   // Only when this unit needs it: a daemon-reload makes systemd re-run its generators and re-read every unit (~0.15 s
   // of the host's CPU), which a run that changed nothing has no reason to cost every host. Ansible reloads every time.
@@ -135,21 +143,21 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
       const want = a.state === 'started';
       if (want === running) notes.push(`already ${running ? 'running' : 'stopped'}`);
       else {
-        steps.push({ describe: `${want ? 'start' : 'stop'} ${n}`, script: run(want ? 'start' : 'stop') });
-        notes.push(want ? 'started' : 'stopped');
+        steps.push({ describe: `${want ? 'start' : 'stop'} ${n}${want ? startLimit : ''}`, script: run(want ? 'start' : 'stop') });
+        notes.push(want ? `started${startLimit}` : 'stopped');
         changed = true;
       }
       break;
     }
     case 'restarted':
-      steps.push({ describe: `restart ${n}`, script: run('restart') });
-      notes.push('restarted');
+      steps.push({ describe: `restart ${n}${startLimit}`, script: run('restart') });
+      notes.push(`restarted${startLimit}`);
       changed = true;
       break;
     case 'reloaded':
       // Reloading a stopped daemon means nothing: start it instead (as Ansible does).
-      steps.push(running ? { describe: `reload ${n}`, script: run(s.init === 'systemd' ? 'reload' : 'force-reload') } : { describe: `start ${n} (it was stopped)`, script: run('start') });
-      notes.push(running ? 'reloaded' : 'started (it was stopped)');
+      steps.push(running ? { describe: `reload ${n}`, script: run(s.init === 'systemd' ? 'reload' : 'force-reload') } : { describe: `start ${n} (it was stopped)${startLimit}`, script: run('start') });
+      notes.push(running ? 'reloaded' : `started (it was stopped)${startLimit}`);
       changed = true;
       break;
   }

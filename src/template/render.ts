@@ -105,7 +105,7 @@ export function render(source: string, vars: Record<string, unknown>, where: Whe
     }
     return fn(vars, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
-    throw templateError(e, source, where);
+    throw templateError(e, source, where, where.line === undefined && where.file !== undefined);
   }
 }
 
@@ -164,7 +164,12 @@ export function templateSyntaxError(source: string, where: Where = {}): Provisio
   return undefined;
 }
 
-function templateError(e: unknown, source: string, where: Where): ProvisionError {
+/**
+ * `authored`: the source is text an author wrote (a playbook's string, a template file), so the text around a syntax
+ * error may be quoted. At run time a string may be a variable's value rendered again (a loop item, a secret holding
+ * "{{"): then only its position is given, never its text.
+ */
+function templateError(e: unknown, source: string, where: Where, authored = true): ProvisionError {
   // A variable whose own value failed to render (see buildVars) already says what is missing; say where it was used.
   if (e instanceof ProvisionError) return new ProvisionError({ ...e.problem, where: { ...e.problem.where, ...where } });
   const message = e instanceof Error ? e.message : String(e);
@@ -201,7 +206,7 @@ function templateError(e: unknown, source: string, where: Where): ProvisionError
     return new ProvisionError({
       what: 'template syntax error',
       where: { ...where, ...(where.line === undefined && where.file ? { line: Number(parse[1]) } : {}) },
-      got: parse[2].split('\n')[0].trim(),
+      got: authored ? parse[2].split('\n')[0].trim() : undefined,
       // The parser's list of token names ("'CLOSE_RAW_BLOCK', 'CLOSE', ...") means nothing to a template author.
       expected: /got 'EOF'$/m.test(message) ? 'the rest of the template: a closing }} or {{/block}}' : undefined,
       // Jinja habits (`{{ x | default('y') }}`) are the usual cause; Handlebars spells filters as helpers.

@@ -166,6 +166,22 @@ describeLab('playbooks/i2p-node.yml on lab hosts', () => {
     }
   }, 600_000);
 
+  it('repairs with ONE converge a node whose bitcoind crash-looped into its start limit; verify then passes', async () => {
+    const h = hosts[2];
+    // bitcoind refuses to start (onlynet=i2p without i2psam): Restart=on-failure spins until systemd's start limit.
+    await sh(
+      h,
+      `sed -i 's/^i2psam=/#i2psam=/' /etc/bitcoin/bitcoin.conf && echo onlynet=i2p >> /etc/bitcoin/bitcoin.conf; systemctl restart bitcoind
+for i in $(seq 150); do [ "$(systemctl is-active bitcoind)" = failed ] && break; sleep 0.2; done`,
+    );
+    expect(await out(h, 'systemctl is-active bitcoind; systemctl start bitcoind >/dev/null 2>&1; echo "plain start: $?"')).toBe('failed\nplain start: 1');
+    const fix = await provision(NODE, '--limit', h);
+    expect(fix.code).toBe(0);
+    expect(fix.out).toMatch(new RegExp(`changed: \\[${h}\\] bitcoind \\(systemd\\): .*started \\(after systemctl reset-failed: it had failed`));
+    const verify = await provision(VERIFY, '--limit', h);
+    expect(verify.code).toBe(0);
+  }, 600_000);
+
   it('stops the install on a wrong checksum, leaving nothing in place', async () => {
     const h = hosts[0];
     writeInventory({ bitcoin_download_base: base, bitcoin_sha256: `"${'f'.repeat(64)}"`, bitcoin_version: '"29.0"' });

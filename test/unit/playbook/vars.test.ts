@@ -129,9 +129,10 @@ describe('renderValue', () => {
     expect(messageOf(() => renderValue('x {{ broken }}', v, where))).toMatch(/^site\.yml:12:14: host web1\.example\.com: plays\[0\]\.tasks\[1\]\.copy: undefined variable "nowhere" in the value of variable "broken"/);
     expect(messageOf(() => renderValue('{{ broken }}', v, where))).toMatch(/^site\.yml:12:14: host web1\.example\.com: plays\[0\]\.tasks\[1\]\.copy: undefined variable "nowhere" in the value of variable "broken"/);
   });
-  it('points Jinja filter habits at Handlebars helpers', () => {
+  it('points Jinja filter habits at Handlebars helpers, quoting no text at run time (it may be a secret value rendered again)', () => {
+    // The playbook's own strings are checked when it loads, where the text is quoted (test/unit/templates/syntax-check).
     expect(messageOf(() => renderValue("{{ name | default('x') }}", vars, where))).toBe(
-      'site.yml:12:14: plays[0].tasks[1].copy: template syntax error\n  got: {{ name | default(\'x\') }}\n  fix: Jinja filters (|) do not exist here: use helpers, e.g. {{default x "y"}}, {{join list ","}}',
+      'site.yml:12:14: plays[0].tasks[1].copy: template syntax error\n  fix: Jinja filters (|) do not exist here: use helpers, e.g. {{default x "y"}}, {{join list ","}}',
     );
   });
 });

@@ -59,6 +59,12 @@ describe('a secret never reaches the output', () => {
     expect(out).not.toMatch(/"Q"|"Z"|\b731\b/);
   });
 
+  it('when a loop item holding "{{" is rendered again and fails to parse (found by the property test)', async () => {
+    const out = await allOutput([debugMsg('{{ item }}', { loop: '{{ db_password }}', ignoreErrors: true })], { vars: { db_password: ['Qx7Mk\n\\{{'] } });
+    expect(out).toContain('template syntax error');
+    expect(out).not.toContain('Qx7Mk');
+  });
+
   it('when an error cuts a long value short: no prefix of it is shown', async () => {
     const long = `Trunc7Secret${'y'.repeat(60)}`;
     const out = await allOutput([task('bad mode', 'copy', { content: 'x', dest: '/nonexistent/x', mode: '{{ db_password }}' })], { vars: { db_password: long } });

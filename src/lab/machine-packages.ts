@@ -45,7 +45,7 @@ export async function installDebianPackages(packages: string[], purpose: string,
   if (!(await have('apt-get'))) {
     throw new ProvisionError({ what: `${purpose} needs ${missing.join(', ')}, and this machine has no apt-get to install them`, fix: `install them with the system's package manager (on Debian/Ubuntu: ${installCommand(missing)})`, code: 'missing-packages' });
   }
-  log(`installing the Debian packages ${purpose} needs on this machine: ${missing.join(', ')}`);
+  log(`installing on this machine the Debian packages needed by ${purpose}: ${missing.join(', ')}`);
   const policy = existsSync(POLICY_RC_D) ? undefined : POLICY_RC_D;
   if (policy) await writeFile(policy, '#!/bin/sh\n# Written by provision while it installs packages: start no service.\nexit 101\n', { mode: 0o755 });
   try {

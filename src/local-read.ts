@@ -71,6 +71,24 @@ function refusals(file: string, how: LocalRead) {
   };
 }
 
+// The chunks read so far, for the async and the sync reader alike: the bound counts bytes actually read (one byte
+// past it is asked for, to know the file is larger), and a read of 0 bytes is the end of the file.
+function bounded(maxBytes: number, tooLarge: (size: string) => ProvisionError) {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  return {
+    nextChunk: () => Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total)),
+    /** The whole content once `bytesRead` is 0; throws past the bound. */
+    took(chunk: Buffer, bytesRead: number): Buffer | undefined {
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(`more than ${sizeText(maxBytes)}`);
+      return undefined;
+    },
+  };
+}
+
 // /dev/null is the usual way to say "an empty file" (UserKnownHostsFile=/dev/null): it reads as empty.
 let devNull: Stats | undefined;
 function isDevNull(info: Stats): boolean {
@@ -96,16 +114,12 @@ export async function readLocalFile(file: string, how: LocalRead): Promise<Buffe
   try {
     const changed = r.check(await handle.stat());
     if (changed) throw changed;
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const bytes = bounded(how.maxBytes, r.tooLarge);
     for (;;) {
       if (how.signal?.aborted) throw r.interrupted();
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, how.maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > how.maxBytes) throw r.tooLarge(`more than ${sizeText(how.maxBytes)}`);
+      const chunk = bytes.nextChunk();
+      const done = bytes.took(chunk, (await handle.read(chunk, 0, chunk.length, null)).bytesRead);
+      if (done) return done;
     }
   } finally {
     await handle.close();
@@ -126,15 +140,11 @@ export function readLocalFileSync(file: string, how: LocalRead): Buffer {
   try {
     const changed = r.check(fstatSync(fd));
     if (changed) throw changed;
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const bytes = bounded(how.maxBytes, r.tooLarge);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, how.maxBytes + 1 - total));
-      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
-      if (bytesRead === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > how.maxBytes) throw r.tooLarge(`more than ${sizeText(how.maxBytes)}`);
+      const chunk = bytes.nextChunk();
+      const done = bytes.took(chunk, readSync(fd, chunk, 0, chunk.length, null));
+      if (done) return done;
     }
   } finally {
     closeSync(fd);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { ProvisionError } from '../errors.js';
 import { labDown, labExecArgv, labI2pProbe, labSshArgv, labStatus, labUp, type LabMode, type LabStatus, type ProbeResult } from '../lab/index.js';
+import { abortOnInterrupt } from './interrupt.js';
 import { commaList, positiveInt } from './options.js';
 
 interface UpOptions {
@@ -42,17 +43,12 @@ export function registerLab(program: Command): void {
         throw new ProvisionError({ what: `invalid --mode`, expected: 'systemd or chroot', got: JSON.stringify(opts.mode), code: 'usage' });
       }
       // Ctrl-C during `up`: stop starting things and remove what was started.
-      const abort = new AbortController();
-      const onSignal = () => abort.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const info = await labUp({
-        hosts: opts.hosts, mode: opts.mode as LabMode | undefined, packages: opts.packages, name: opts.name,
-        inventory: opts.inventory, i2p: opts.i2p, floodfills: opts.floodfills, signal: abort.signal, log: (l) => process.stderr.write(`lab: ${l}\n`),
-      }).finally(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      });
+      const info = await abortOnInterrupt((signal) =>
+        labUp({
+          hosts: opts.hosts, mode: opts.mode as LabMode | undefined, packages: opts.packages, name: opts.name,
+          inventory: opts.inventory, i2p: opts.i2p, floodfills: opts.floodfills, signal, log: (l) => process.stderr.write(`lab: ${l}\n`),
+        }),
+      );
       if (opts.json) return void process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
       for (const h of info.hosts) process.stdout.write(`${h.name}\t${h.address}\n`);
       for (const f of info.i2p?.floodfills ?? []) process.stdout.write(`${f.name}\t${f.address}\t(I2P floodfill, ${f.ipv6})\n`);

@@ -14,6 +14,7 @@ import { jsonReporter } from '../report/json.js';
 import { JunitCollector } from '../report/junit.js';
 import { parseShard, type Shard } from '../runner/shard.js';
 import { loadInventoryArg } from './inventory-arg.js';
+import { abortOnInterrupt } from './interrupt.js';
 import { EXIT_USAGE } from './errors.js';
 import { checkReportFile } from './report-file.js';
 import { collect, commaList, increase, positiveInt } from './options.js';
@@ -150,17 +151,10 @@ export async function smokeDeploy(playbookFile: string, opts: RunCliOptions): Pr
   const dir = await mkdtemp(join(tmpdir(), 'provision-smoke-'));
   const name = `smoke${process.pid % 100000}x`;
   const say = (t: string) => (opts.json ? process.stderr : process.stdout).write(t);
-  // Ctrl-C (or SIGTERM) while the lab comes up stops it there: debootstrap and apt are killed, and what was started
-  // is removed (the runs install their own handlers).
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
-    const lab = await labUp({ name, hosts: opts.lab, inventory: join(dir, 'inventory.yml'), log: (l) => say(`lab: ${l}\n`), signal: abort.signal }).finally(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    });
+    // Ctrl-C (or SIGTERM) while the lab comes up stops it there: debootstrap and apt are killed, and what was started
+    // is removed (the runs install their own handlers).
+    const lab = await abortOnInterrupt((signal) => labUp({ name, hosts: opts.lab, inventory: join(dir, 'inventory.yml'), log: (l) => say(`lab: ${l}\n`), signal }));
     const first = await runCommand(playbookFile, { ...opts, inventory: lab.inventoryFile });
     if (first !== 0) return first;
     say('\nSECOND RUN: expecting no changes\n');

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { ProvisionError } from '../errors.js';
-import { have, run } from './run.js';
+import { have, lastLines, run } from './run.js';
 
 /**
  * Package → why the lab needs it. debootstrap: the base root filesystem; iproute2: bridge, netns, veth; dpkg-dev:
@@ -67,7 +67,7 @@ async function aptInstall(missing: string[], purpose: string): Promise<void> {
   for (const { name, argv } of steps) {
     const r = await run(argv, { env, timeoutMs: 15 * 60_000 });
     if (r.code !== 0) {
-      const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+      const detail = lastLines(r);
       throw new ProvisionError({
         what: `installing ${missing.join(', ')} for ${purpose} failed: ${name} exited ${r.code}`,
         got: detail || '(no output)',

@@ -65,12 +65,17 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
   });
 }
 
+/** The last lines a failed command printed (stderr, else stdout), on one line, for an error's `got`. */
+export function lastLines(r: RunResult): string {
+  return (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+}
+
 /** Runs argv and returns its stdout; a non-zero exit becomes a one-line ProvisionError saying what failed. */
 export async function must(argv: string[], what: string, options: RunOptions = {}): Promise<string> {
   const r = await run(argv, options);
   checkAborted(options.signal);
   if (r.code !== 0) {
-    const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' | ');
+    const detail = lastLines(r);
     throw new ProvisionError({
       what: `lab: ${what} failed (exit ${r.code}): ${argv.join(' ')}`,
       got: detail || '(no output)',

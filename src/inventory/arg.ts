@@ -6,11 +6,11 @@ import { stringify } from 'yaml';
 import { ProvisionError } from '../errors.js';
 import { runProcess } from '../process/run.js';
 import { cmd } from '../shell/quote.js';
-import { iniToInventory, looksLikeIni } from '../inventory/convert.js';
-import { dynamicGroups, parseDynamicList } from '../inventory/dynamic.js';
-import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from '../inventory/load.js';
-import { readSourceFile } from '../playbook/yaml-checks.js';
-import type { Inventory } from '../inventory/types.js';
+import { iniToInventory, looksLikeIni } from './convert.js';
+import { dynamicGroups, parseDynamicList } from './dynamic.js';
+import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from './load.js';
+import { readSourceFile } from '../source/yaml-checks.js';
+import type { Inventory } from './types.js';
 
 /** Loads what `-i` names. */
 export async function loadInventoryArg(arg: string | undefined): Promise<Inventory> {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from '../errors.js';
 import { readSourceFile } from '../source/yaml-checks.js';
 import type { SourcePos } from '../source/position.js';
-import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../source/yaml-source.js';
+import { readVarsFile } from '../source/vars-file.js';
+import { describeFileValue, joinPath, parseYaml, posOf, sortProblems, zodProblems, type PathSeg } from '../source/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
 import { groupNameError, hostNameError } from './names.js';
 import { expandHostRange } from './ranges.js';
@@ -236,18 +237,8 @@ async function varsDir(base: string, name: string, problems: ProblemInfo[]): Pro
   if (files.length === 0) return undefined;
   const layer = emptyLayer();
   for (const f of files) {
-    const parsed = await readYaml(f, 'vars file');
-    if (parsed.problems.length > 0) {
-      problems.push(...parsed.problems);
-      continue;
-    }
-    const v = parsed.value;
-    if (v === null || v === undefined) continue;
-    if (typeof v !== 'object' || Array.isArray(v)) {
-      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeFileValue(v), ...listFix(v), code: 'inventory' });
-      continue;
-    }
-    addVars(layer, v as Record<string, unknown>, (at, opts) => posOf(parsed.source, at, opts), []);
+    const read = await readVarsFile(f, { code: 'inventory', problems });
+    if (read) addVars(layer, read.vars, (at, opts) => posOf(read.source, at, opts), []);
   }
   return layer;
 }

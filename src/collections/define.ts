@@ -1,5 +1,5 @@
 // A collection, as Ansible users know them: one folder that brings modules and content checkers (templates live in
-// the playbook's templates/ until roles exist). The bundled Bitcoin/I2P collection is written with exactly this API.
+// the playbook's templates/ until roles exist). The bundled collections are written with exactly this API.
 import type { ContentChecker } from '../modules/checkers.js';
 import type { ModuleDef } from '../modules/define.js';
 

@@ -10,6 +10,12 @@ export { runPlaybook, exitCodeFor, type RunOptions, type RunSummary } from './ru
 export type { RunEvent, HostResultEvent, Recap, HostStatus, EventListener } from './runner/events.js';
 export { defineModule, type ModuleDef, type ModuleContext, type Plan, type Step, type Probe } from './modules/define.js';
 export { registerModule, getModule, moduleNames } from './modules/registry.js';
+export { defineChecker, registerChecker, getChecker, checkerNames, type ContentChecker, type CheckedFile } from './modules/checkers.js';
+export { defineCollection, type Collection } from './collections/define.js';
+export { loadDefaultCollections, registerCollection, collectionNames } from './collections/load.js';
+export { closest } from './source/suggest.js';
+export { climbOut } from './confined-path.js';
+export { z } from 'zod';
 export { playbookJsonSchema, inventoryJsonSchema, moduleReference, generatedFiles, schemaFiles } from './schema/index.js';
 export { humanReporter } from './report/human.js';
 export { jsonReporter } from './report/json.js';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ProvisionError } from '../errors.js';
 import { DEFAULT_DOCS_FILE, DEFAULT_SCHEMA_DIR, generatedFiles, staleFiles, staleMessage } from '../schema/index.js';
+import { loadDefaultCollections } from '../collections/load.js';
 import '../modules/index.js';
 
 /** Adds the schema command. */
@@ -15,6 +16,7 @@ export function registerSchema(program: Command): void {
     .option('--docs [file]', `also write the module reference (default: ${DEFAULT_DOCS_FILE})`)
     .option('--check', 'write nothing; fail (exit 5) when a file is not what would be written')
     .action(async (opts: { out: string; docs?: string | true; check?: boolean }) => {
+      await loadDefaultCollections();
       const docsFile = opts.docs === true ? DEFAULT_DOCS_FILE : opts.docs;
       const files = generatedFiles({ schemaDir: opts.out.replace(/\/+$/, '') || '.', docsFile });
       if (opts.check) {

@@ -5,6 +5,7 @@ import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js'
 import { isTemplated } from '../template/render.js';
 import { TASK_KEYS, UNSUPPORTED_KEYS, playSchema } from './schema.js';
 import { resolveModuleName } from './module-args.js';
+import { loadDefaultCollections } from '../collections/load.js';
 import { loadLocalModules } from '../modules/local.js';
 import { didYouMean } from '../source/suggest.js';
 import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.js';
@@ -22,6 +23,7 @@ export async function loadPlaybook(file: string, importing: string[] = []): Prom
 /** Like loadPlaybook, for text already in memory; `file` names it in errors and anchors relative vars_files. */
 export async function loadPlaybookFromString(text: string, file: string, importing: string[] = []): Promise<Playbook> {
   const dir = path.dirname(path.resolve(file));
+  await loadDefaultCollections();
   await loadLocalModules(dir);
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);

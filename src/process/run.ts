@@ -50,14 +50,15 @@ export function runProcess(argv: readonly string[], options: ProcessOptions = {}
       }
     };
     const collect = (into: Buffer[]) => (d: Buffer) => {
-      const room = options.maxOutputBytes === undefined ? d.length : options.maxOutputBytes - bytes;
-      if (room <= 0 && why.outputLimited) return;
-      into.push(room < d.length ? d.subarray(0, Math.max(0, room)) : d);
+      const limit = options.maxOutputBytes;
+      if (limit === undefined) return void into.push(d);
+      if (why.outputLimited) return;
+      const room = limit - bytes;
       bytes += d.length;
-      if (room < d.length) {
-        why.outputLimited = true;
-        kill();
-      }
+      if (d.length <= room) return void into.push(d);
+      into.push(d.subarray(0, room));
+      why.outputLimited = true;
+      kill();
     };
     const timer = options.timeoutMs ? setTimeout(() => ((why.timedOut = true), kill()), options.timeoutMs) : undefined;
     const onAbort = () => kill();

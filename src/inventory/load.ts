@@ -7,7 +7,7 @@ import { readSourceFile } from '../source/yaml-checks.js';
 import { readVarsFile } from '../source/vars-file.js';
 import { describeFileValue, parseYaml, posOf, sortProblems, zodProblems, type ParsedYaml } from '../source/yaml-source.js';
 import { connectionFor } from './connection.js';
-import { addVars, checkCycles, emptyLayer, groupOrder, mergeLayers, placeUngrouped, readGroupTree, type Layer, type Locate } from './groups.js';
+import { addVars, checkCycles, emptyLayer, groupOrder, mergeLayers, placeUngrouped, readGroupTree, type GroupTree, type Layer, type Locate } from './groups.js';
 import { hostNameError } from './names.js';
 import { inventorySchema, type RawGroup } from './schema.js';
 import type { Host, Inventory } from './types.js';
@@ -76,6 +76,13 @@ export async function inventoryFromGroups(data: Record<string, RawGroup | null>,
   const tree = readGroupTree(data, locate, problems);
   checkCycles(tree.groups, file, problems);
   if (problems.length > 0) throw new ProvisionErrors(sortProblems(problems, file));
+  const hosts = await hostsWithVars(tree, file, problems);
+  if (problems.length > 0) throw new ProvisionErrors(sortProblems(dedupe(problems), file));
+  return { file, hosts, groups: new Map([...tree.groups].map(([n, g]) => [n, { name: n, hosts: g.hosts, children: g.children, vars: g.layer.vars }])) };
+}
+
+// Each host with its merged vars (the precedence in loadInventory's comment) and its connection.
+async function hostsWithVars(tree: GroupTree, file: string, problems: ProblemInfo[]): Promise<Map<string, Host>> {
   const members = placeUngrouped(tree);
   const order = groupOrder(tree.groups);
   // Vars files are named in errors the way the inventory was (relative stays relative).
@@ -98,8 +105,7 @@ export async function inventoryFromGroups(data: Record<string, RawGroup | null>,
     const connection = connectionFor(name, merged.vars, merged.origins, path.dirname(path.resolve(file)), problems);
     if (connection) hosts.set(name, { name, vars: merged.vars, groups: inGroups, connection });
   }
-  if (problems.length > 0) throw new ProvisionErrors(sortProblems(dedupe(problems), file));
-  return { file, hosts, groups: new Map([...tree.groups].map(([n, g]) => [n, { name: n, hosts: g.hosts, children: g.children, vars: g.layer.vars }])) };
+  return hosts;
 }
 
 /** NAME.yml, NAME.yaml, NAME.json, NAME, or the files of a NAME/ folder (by name), under `base`; undefined if none. */

@@ -2,7 +2,7 @@
 // a secret when a variable whose name says so holds it (at any depth, whatever its type), when it is a Secret, or
 // when a no_log task gave or produced it; the set grows as the run derives values (rendered, set_fact'ed,
 // registered), because the variables are checked again every time a task's variables are built.
-import type { RunOptions } from './run.js';
+import type { RunOptions } from './options.js';
 import type { HostResultEvent, RunEvent } from './events.js';
 import type { Inventory } from '../inventory/types.js';
 import { SECRET_NAME, Secret, type Masker } from '../shell/secret.js';

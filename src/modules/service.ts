@@ -120,8 +120,8 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
   };
   const startLimit = limited ? ' (after systemctl reset-failed: it had failed, and may be held by its start limit)' : '';
   let changed = false;
-  // Only when this unit needs it: a daemon-reload makes systemd re-run its generators and re-read every unit (~0.15 s
-  // of the host's CPU), which a run that changed nothing has no reason to cost every host. Ansible reloads every time.
+  // Only when this unit needs it: a daemon-reload makes systemd re-run its generators and re-read every unit, work
+  // that a run that changed nothing has no reason to cost every host. Ansible reloads every time.
   const reload = a.daemon_reload && s.init === 'systemd' ? (missing ? 'not loaded' : s.needReload ? 'changed on disk' : undefined) : undefined;
   if (reload) steps.push({ describe: `reload systemd units (systemctl daemon-reload): ${unit} ${reload}`, script: cmd('systemctl', 'daemon-reload') });
 

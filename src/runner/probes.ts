@@ -172,8 +172,8 @@ export function batchScript(probes: ShellText[]): ShellText {
     sh`trap 'rm -rf "$d"' EXIT`,
     ...probes.map(
       (p, i) =>
-        // base64 only runs for output there is (`[ -s ]` is built in): mostly stderr is empty, and each process
-        // costs the host ~2 ms of CPU, 24 of them a third of a no-op's probe script.
+        // base64 only runs for output there is (`[ -s ]` is built in): mostly stderr is empty, and every process
+        // started costs the host CPU, which a no-op run should spend on nothing but the probes themselves.
         sh`${p} </dev/null >"$d/o" 2>"$d/e"; c=$?; printf '%s %s %s ' ${MARK} ${i} "$c"; [ -s "$d/o" ] && base64 -w0 <"$d/o"; printf ' '; [ -s "$d/e" ] && base64 -w0 <"$d/e"; echo`,
     ),
   ]);

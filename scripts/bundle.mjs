@@ -49,7 +49,8 @@ const { outputFiles } = await build({
   // Native addons stay in node_modules (cpu-features is ssh2's optional one).
   external: ['cpu-features', ADDON],
   plugins: [ssh2Addon],
-  // The only import.meta in src/ finds the bundled templates/ from dist/<dir>/<file>: the bundle sits at that depth.
+  // Every import.meta in src/ finds a folder that ships as it is (templates/, src/modules/examples/) from
+  // dist/<dir>/<file>: the bundle sits at that depth.
   define: { 'import.meta.url': '__provisionUrl' },
   banner: { js: "const __provisionUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Less text to read and compile; names stay, so a stack trace (-vvv) still says where.

@@ -1,10 +1,10 @@
 // docs/modules.md: the module reference, made from each module's zod schema (through z.toJSONSchema: types,
-// defaults, required, descriptions) and the example tasks in examples.ts.
+// defaults, required, descriptions) and its example tasks (examples.ts finds them).
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { ModuleDef } from '../modules/define.js';
 import { parseKeyValues } from '../playbook/module-args.js';
-import { MODULE_EXAMPLES } from './examples.js';
+import { moduleExamples } from './examples.js';
 import { registeredModules } from './playbook.js';
 
 type Json = Record<string, any>;
@@ -135,7 +135,7 @@ function argumentTable(object: Json, prefix: string, examples: Map<string, unkno
 /** One module's section of the reference. */
 export function moduleSection(def: ModuleDef): string {
   const js = argsJsonSchema(def);
-  const yamlText = MODULE_EXAMPLES[def.name];
+  const yamlText = moduleExamples(def);
   const examples = firstValues(yamlText ? exampleArgs(def, yamlText) : []);
   const out = [`## ${def.name}`, '', def.summary, ''];
   if (def.freeForm) out.push(`Free form: \`${def.name}: TEXT\` is \`${def.name}: { ${def.freeForm}: TEXT }\`.`, '');
@@ -149,7 +149,7 @@ export function moduleSection(def: ModuleDef): string {
     const values = js.additionalProperties && Object.keys(js.additionalProperties).length > 0 ? describeType(js.additionalProperties) : 'any value';
     out.push(`Arguments: any \`name: value\` pairs (values: ${values}).${js.description ? ` ${js.description}.` : ''}`, '');
   }
-  out.push(yamlText ? ['```yaml', yamlText.trimEnd(), '```'].join('\n') : '_No example yet (add one to src/schema/examples.ts)._', '');
+  out.push(yamlText ? ['```yaml', yamlText.trimEnd(), '```'].join('\n') : `_No example yet (add src/modules/examples/${def.name}.yml, or give the module \`examples\`)._`, '');
   return out.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // ignores settings in the wrong section, so every typo would silently switch a feature off. Nothing that fails here
 // is ever written to a host.
 import { ProvisionError, type Where } from '../errors.js';
-import { closest } from '../playbook/suggest.js';
+import { closest } from '../source/suggest.js';
 import { BITCOIN_OPTIONS, BITCOIN_OPTIONS_VERSION, CHAINS, FLAG_OPTIONS, LIST_OPTIONS, NETWORK_ONLY, NO_NEGATION } from './options.js';
 import { chainSelectors, isChain, parseBitcoinConf, selectedChain, type ConfEntry, type ParsedConf } from './parse.js';
 import { combinationProblems, type Problem } from './rules.js';

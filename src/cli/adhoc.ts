@@ -11,7 +11,7 @@ import { UnreachableError, type ExecResult, type Transport } from '../transport/
 import { visible } from '../report/visible.js';
 import { addInventorySecrets } from '../runner/secrets.js';
 import { Masker } from '../shell/secret.js';
-import { loadInventoryArg } from './inventory-arg.js';
+import { loadInventoryArg } from '../inventory/arg.js';
 import { positiveInt } from './options.js';
 
 interface AdhocOptions {

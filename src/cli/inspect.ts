@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadPlaybook } from '../playbook/load.js';
 import { selectHosts } from '../inventory/select.js';
-import { loadInventoryArg } from './inventory-arg.js';
+import { loadInventoryArg } from '../inventory/arg.js';
 import { commaList } from './options.js';
 import '../modules/index.js';
 

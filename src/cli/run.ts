@@ -13,7 +13,7 @@ import { humanReporter } from '../report/human.js';
 import { jsonReporter } from '../report/json.js';
 import { JunitCollector } from '../report/junit.js';
 import { parseShard, type Shard } from '../runner/shard.js';
-import { loadInventoryArg } from './inventory-arg.js';
+import { loadInventoryArg } from '../inventory/arg.js';
 import { abortOnInterrupt } from './interrupt.js';
 import { EXIT_USAGE } from './errors.js';
 import { checkReportFile } from './report-file.js';

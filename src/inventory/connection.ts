@@ -3,8 +3,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ProblemInfo, Where } from '../errors.js';
-import { renderValue } from '../playbook/vars.js';
-import { zodProblems } from '../playbook/yaml-source.js';
+import { renderValue } from '../template/value.js';
+import { zodProblems } from '../source/yaml-source.js';
 import { CONNECTION_ALIASES, connectionVarsSchema } from './schema.js';
 import type { Connection } from './types.js';
 import { parseJump, sshConfigFor, type SshConfigHost } from './ssh-config.js';

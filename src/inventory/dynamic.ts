@@ -3,7 +3,7 @@
 // then handed to the inventory builder as groups, with each path located back in the JSON.
 import { z } from 'zod';
 import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
-import type { PathSeg } from '../playbook/yaml-source.js';
+import type { PathSeg } from '../source/yaml-source.js';
 import type { Locate } from './load.js';
 import type { RawGroup } from './schema.js';
 

@@ -3,9 +3,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from '../errors.js';
-import { readSourceFile } from '../playbook/yaml-checks.js';
-import type { SourcePos } from '../playbook/types.js';
-import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../playbook/yaml-source.js';
+import { readSourceFile } from '../source/yaml-checks.js';
+import type { SourcePos } from '../source/position.js';
+import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../source/yaml-source.js';
 import { connectionFor, type Origins } from './connection.js';
 import { groupNameError, hostNameError } from './names.js';
 import { expandHostRange } from './ranges.js';

@@ -1,7 +1,7 @@
 // The inventory's YAML shape (Ansible's YAML inventory) and the connection variables a host may set.
 import { z } from 'zod';
-import { yamlBool } from '../playbook/schema.js';
-import { integerIn, waitSeconds } from '../playbook/numbers.js';
+import { yamlBool } from '../source/bool.js';
+import { integerIn, waitSeconds } from '../source/numbers.js';
 
 const vars = z.record(z.string(), z.unknown()).nullable();
 

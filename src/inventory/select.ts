@@ -1,8 +1,8 @@
 // Host patterns, as in Ansible: `web`, `web1`, `web*`, `~web\d+`, `all`/`*`, `web:db` or `web,db` (union),
 // `web:&prod` (intersection), `web:!web3` (exclusion), `web[0]`, `web[1:3]` (slices, end included).
 import { ProvisionError } from '../errors.js';
-import { closest } from '../playbook/suggest.js';
-import type { Play } from '../playbook/types.js';
+import { closest } from '../source/suggest.js';
+import type { SourcePos } from '../source/position.js';
 import type { Inventory } from './types.js';
 
 /**
@@ -22,8 +22,16 @@ export function selectHosts(inv: Inventory, pattern: string, limit?: string): st
   return [...inv.hosts.keys()].filter((h) => chosen.has(h));
 }
 
+/** What host selection needs of a play: its pattern and where it is written. */
+export interface PlayHosts {
+  hosts: string;
+  hostsPos?: SourcePos;
+  pos: SourcePos;
+  path: string;
+}
+
 /** selectHosts for a play: a pattern that matches nothing is reported at the play's `hosts:` (file:line:col). */
-export function selectPlayHosts(inv: Inventory, play: Pick<Play, 'hosts' | 'hostsPos' | 'pos' | 'path'>, limit?: string): string[] {
+export function selectPlayHosts(inv: Inventory, play: PlayHosts, limit?: string): string[] {
   try {
     return selectHosts(inv, play.hosts, limit);
   } catch (e) {

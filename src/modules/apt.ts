@@ -1,7 +1,7 @@
 // apt: Debian packages present, absent or at their newest version, with a cache refresh that honours a validity
 // window, never a prompt, and a dpkg lock that is waited for (and named when the wait times out).
 import { z } from 'zod';
-import { waitSeconds } from '../playbook/numbers.js';
+import { waitSeconds } from '../source/numbers.js';
 import { cmd, join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 

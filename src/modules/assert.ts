@@ -1,6 +1,6 @@
 // assert: checks conditions on the control machine; the first false one fails the host.
 import { z } from 'zod';
-import { evalCondition } from '../playbook/expr.js';
+import { evalCondition } from '../expr/expr.js';
 import { defineModule } from './define.js';
 
 const args = z.strictObject({

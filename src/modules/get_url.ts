@@ -3,7 +3,7 @@
 // its checksum matched, so dest is never a partial or a wrong file.
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { waitSeconds } from '../playbook/numbers.js';
+import { waitSeconds } from '../source/numbers.js';
 import { join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 import { attrStep, chownSpec, groupArg, modeArg, ownerArg, type CurrentAttrs } from './files/attrs.js';

@@ -1,7 +1,7 @@
 // ufw: firewall rules, default policies, logging and on/off, idempotent by reading ufw's own files, and never
 // locking out the SSH connection the provisioner came in through.
 import { z } from 'zod';
-import { integerIn } from '../playbook/numbers.js';
+import { integerIn } from '../source/numbers.js';
 import { cmd } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 import { family } from './ufw/address.js';

@@ -2,7 +2,7 @@
 // A port is tried with `nc -z` when the host has nc, else with bash's /dev/tcp under `timeout 1` (dash, the
 // usual /bin/sh, has no /dev/tcp); a host with neither fails with a message saying so.
 import { z } from 'zod';
-import { integerIn, waitSeconds } from '../playbook/numbers.js';
+import { integerIn, waitSeconds } from '../source/numbers.js';
 import { sh, type ShellText } from '../shell/quote.js';
 import { defineModule, type StepResult } from './define.js';
 

@@ -4,7 +4,7 @@ import { ProvisionError, type ProblemInfo, type Where } from '../errors.js';
 import { splitWords } from '../modules/files/words.js';
 import { validateScript } from '../modules/files/write.js';
 import { isTemplated, templateSyntaxError } from '../template/render.js';
-import type { PathSeg } from './yaml-source.js';
+import type { PathSeg } from '../source/yaml-source.js';
 
 /** One string of a task and where it is written (path into the task's YAML mapping). */
 export interface TaskString {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ProvisionError, type ProblemInfo } from '../errors.js';
 import { isTemplated } from '../template/render.js';
-import { joinPath, posOf, readYaml, type PathSeg, type YamlSource } from './yaml-source.js';
+import { joinPath, posOf, readYaml, type PathSeg, type YamlSource } from '../source/yaml-source.js';
 
 /** The most plays and tasks (handlers included) one playbook may hold after its imports. */
 export const MAX_IMPORTED_ITEMS = 10_000;

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { isTemplated } from '../template/render.js';
 import type { ProblemInfo } from '../errors.js';
 import { ProvisionError } from '../errors.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../source/suggest.js';
 import { parseTask } from './task.js';
 import type { Task } from './types.js';
-import { describeFileValue, describeValue, joinPath, posOf, readYaml, type PathSeg, type YamlSource } from './yaml-source.js';
+import { describeFileValue, describeValue, joinPath, posOf, readYaml, type PathSeg, type YamlSource } from '../source/yaml-source.js';
 
 /** Where a list of tasks sits, and the files that imported it (to refuse cycles). */
 export interface TaskListLocation {

@@ -6,12 +6,12 @@ import { isTemplated } from '../template/render.js';
 import { TASK_KEYS, UNSUPPORTED_KEYS, playSchema } from './schema.js';
 import { resolveModuleName } from './module-args.js';
 import { loadLocalModules } from '../modules/local.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../source/suggest.js';
 import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.js';
 import { importFanOut } from './import-count.js';
 import type { Play, Playbook, Task } from './types.js';
-import { readSourceFile } from './yaml-checks.js';
-import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
+import { readSourceFile } from '../source/yaml-checks.js';
+import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../source/yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
 export async function loadPlaybook(file: string, importing: string[] = []): Promise<Playbook> {

@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import type { ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
 import { isTemplated } from '../template/render.js';
-import { booleanWord } from './schema.js';
-import { objectKeysAt, valueAt, withoutSafeIntegerBound } from './yaml-source.js';
+import { booleanWord } from '../source/bool.js';
+import { objectKeysAt, valueAt, withoutSafeIntegerBound } from '../source/yaml-source.js';
 
 /**
  * The registered module a task key names: `apt`, or a fully qualified name whose last part is one of ours

@@ -1,20 +1,8 @@
 // The playbook's YAML shape in zod: plays and the keys every task shares. Module arguments are checked by each
 // module's own schema (src/modules); load.ts splits a task into its common keys and its one module key.
 import { z } from 'zod';
-import { integerIn, numberIn, waitSeconds } from './numbers.js';
-
-const BOOLEAN_WORDS: Record<string, boolean> = { yes: true, no: false, true: true, false: false, on: true, off: false };
-
-/**
- * Ansible's boolean words (`yes`, `No`, `on`, `TRUE`) as booleans. YAML 1.2 reads them as strings; Ansible users
- * write them everywhere, so keyword booleans and boolean module arguments accept them.
- */
-export function booleanWord(v: unknown): boolean | undefined {
-  return typeof v === 'string' ? BOOLEAN_WORDS[v.toLowerCase()] : undefined;
-}
-
-/** A boolean keyword: true/false, or yes/no/on/off/true/false in any case. */
-export const yamlBool = z.preprocess((v) => booleanWord(v) ?? v, z.boolean());
+import { integerIn, numberIn, waitSeconds } from '../source/numbers.js';
+import { yamlBool } from '../source/bool.js';
 
 /** A string or a list of strings, normalized to a list. */
 export const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));

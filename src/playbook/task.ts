@@ -3,12 +3,12 @@ import type { ProblemInfo } from '../errors.js';
 import { getModule, moduleNames } from '../modules/registry.js';
 import { isTemplated } from '../template/render.js';
 import { stringProblems, stringsIn, type TaskString } from './arg-checks.js';
-import { conditionSyntaxError } from './expr.js';
+import { conditionSyntaxError } from '../expr/expr.js';
 import { checkModuleArgs, readModuleArgs, resolveModuleName } from './module-args.js';
 import { HANDLER_KEYS, TASK_KEYS, UNSUPPORTED_KEYS, handlerKeysSchema, taskKeysSchema, type RawTaskKeys } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../source/suggest.js';
 import type { Task } from './types.js';
-import { describeValue, joinPath, posOf, zodProblems, type PathSeg, type YamlSource } from './yaml-source.js';
+import { describeValue, joinPath, posOf, zodProblems, type PathSeg, type YamlSource } from '../source/yaml-source.js';
 
 /** Where a task sits: its YAML path (`[0, 'tasks', 3]`) and the path shown to users (`plays[0].tasks[3]`). */
 export interface TaskLocation {

@@ -1,11 +1,8 @@
 // The playbook as the runner sees it: validated, normalized, every node carrying its source position.
 
-/** Where a node of a YAML file starts. */
-export interface SourcePos {
-  file: string;
-  line: number;
-  col: number;
-}
+import type { SourcePos } from '../source/position.js';
+
+export type { SourcePos };
 
 /** One task (or handler) after validation: exactly one module, common keys normalized. */
 export interface Task {

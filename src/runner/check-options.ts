@@ -2,10 +2,10 @@
 // `--start-at-task NAME` (a typo must not run nothing and still end "ok") and the timeouts (a timer holds a week).
 import { z } from 'zod';
 import { ProvisionError, ProvisionErrors } from '../errors.js';
-import { waitMilliseconds } from '../playbook/numbers.js';
+import { waitMilliseconds } from '../source/numbers.js';
 import type { Playbook } from '../playbook/types.js';
-import { closest } from '../playbook/suggest.js';
-import { zodProblems } from '../playbook/yaml-source.js';
+import { closest } from '../source/suggest.js';
+import { zodProblems } from '../source/yaml-source.js';
 import { quote } from '../shell/quote.js';
 
 const waits = z.object({ connectTimeoutMs: waitMilliseconds().optional(), commandTimeoutMs: waitMilliseconds().optional() });

@@ -6,9 +6,9 @@
 // pure script + parser, so running it a little earlier in a batch gives the parser the same bytes.
 import { randomBytes } from 'node:crypto';
 import { getModule } from '../modules/registry.js';
-import { evalCondition } from '../playbook/expr.js';
+import { evalCondition } from '../expr/expr.js';
 import type { Task } from '../playbook/types.js';
-import { renderValue } from '../playbook/vars.js';
+import { renderValue } from '../template/value.js';
 import { join, sh, wrap, type ShellText } from '../shell/quote.js';
 import type { ExecResult } from '../transport/types.js';
 import type { ProbeHooks } from './execute.js';

@@ -3,12 +3,13 @@ import { isAbsolute, relative } from 'node:path';
 import { ProvisionError, ProvisionErrors, formatProblem, isUserError, type ProblemInfo, type Where } from '../errors.js';
 import type { ModuleContext, ModuleDef } from '../modules/define.js';
 import { getModule } from '../modules/registry.js';
-import { evalCondition } from '../playbook/expr.js';
+import { evalCondition } from '../expr/expr.js';
 import type { Play, Task } from '../playbook/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { checkModuleArgs } from '../playbook/module-args.js';
-import { buildVars, renderValue } from '../playbook/vars.js';
-import { describeValue, joinPath, zodProblems } from '../playbook/yaml-source.js';
+import { buildVars } from '../playbook/vars.js';
+import { renderValue } from '../template/value.js';
+import { describeValue, joinPath, zodProblems } from '../source/yaml-source.js';
 import type { Masker } from '../shell/secret.js';
 import { becomeAs } from '../shell/quote.js';
 import { UnreachableError, type Transport } from '../transport/types.js';
@@ -16,7 +17,12 @@ import type { HostResultEvent, HostStatus } from './events.js';
 import { executeModule } from './execute.js';
 import { addSecretVars } from './secrets.js';
 import type { HostState } from './state.js';
-import type { ProbeBatcher } from './probes.js';
+import type { ProbeHooks } from './execute.js';
+
+/** Where a task's probe output may already be waiting (the ProbeBatcher of probes.ts, which imports this file). */
+export interface ProbeSource {
+  hooks(task: Task, state: HostState): ProbeHooks;
+}
 
 /** What a task needs from the run around it. */
 export interface TaskEnv {
@@ -34,7 +40,7 @@ export interface TaskEnv {
   /** Aborted on the first interrupt: nothing new starts, and local reads stop. */
   stopSignal?: AbortSignal;
   /** Sends the probes of upcoming tasks in one script per host (src/runner/probes.ts); absent: one exec per probe. */
-  probes?: ProbeBatcher;
+  probes?: ProbeSource;
 }
 
 /** The outcome of a task on a host, before it becomes an event. */

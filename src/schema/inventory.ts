@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CONNECTION_ALIASES, connectionVarsSchema, inventorySchema } from '../inventory/schema.js';
 import { CONNECTION_DOCS, GROUP_DOCS } from './keywords.js';
-import { defOf } from '../playbook/zod-def.js';
+import { defOf } from '../source/zod-def.js';
 import { lenientOverride, nodesOf, sharedDefs, walkZod, type Leniency } from './lenient.js';
 
 /** The connection variables as a zod object: ours and Ansible's names, each nullable (null means unset). */

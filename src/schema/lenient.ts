@@ -3,8 +3,8 @@
 // the same, or the editor would flag playbooks that run. This file finds the zod nodes where that happens and
 // widens their JSON Schema, during z.toJSONSchema, through its `override` hook.
 import { z } from 'zod';
-import { booleanWord } from '../playbook/schema.js';
-import { defOf, ZOD_WRAPPERS } from '../playbook/zod-def.js';
+import { booleanWord } from '../source/bool.js';
+import { defOf, ZOD_WRAPPERS } from '../source/zod-def.js';
 
 /**
  * How a zod node is reached. The loader's conversions (checkModuleArgs: yes → true, "22" → 22, 22 → "22") apply to

@@ -1,7 +1,9 @@
-// The ONLY place that turns values into shell text. Every module builds commands with these functions.
+// With word.ts, the ONLY place that turns values into shell text. Every module builds commands with these functions.
 import { brand } from '../brand.js';
-import { ProvisionError } from '../errors.js';
 import { Secret } from './secret.js';
+import { quote } from './word.js';
+
+export { quote };
 
 /** A piece of shell text that is already safe (built by this module); plain strings are always quoted. */
 export class ShellText {
@@ -23,23 +25,6 @@ function reveal(v: ShellValue): string {
     return String(v);
   }
   return quote(v);
-}
-
-/** POSIX single-quoting: the result is one word whatever the input; NUL bytes are refused (no shell can carry them). */
-export function quote(value: string): string {
-  const nul = value.indexOf('\0');
-  if (nul >= 0) {
-    // The whole value and where the byte is: formatProblem shortens the value only after a run has masked any
-    // secret in it (a window cut from a secret would no longer match it).
-    throw new ProvisionError({
-      what: `a value contains a NUL byte (character ${[...value.slice(0, nul)].length + 1}), which no shell command can carry`,
-      got: `a string (${JSON.stringify(value)})`,
-      fix: 'remove the NUL byte from the value',
-      code: 'nul-byte',
-    });
-  }
-  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A command from an argument list: each argument quoted. */

@@ -2,7 +2,7 @@
 // Masker holds every secret value a run has seen, in every form the project prints, and is the one place text and
 // values are masked before any output shows them.
 import { brand } from '../brand.js';
-import { quote } from './quote.js';
+import { quote } from './word.js';
 
 const MASK = '***';
 // Below this length a value is too common to mask inside other text ("ab" in "tab"): it is masked as a whole word.

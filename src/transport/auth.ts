@@ -1,12 +1,11 @@
 // The login methods for a host, from its key sources: a private_key_file (or the agent, when that file is a public
 // or an encrypted key), else the agent and the default keys that parse.
 import { stat } from 'node:fs/promises';
-import type { Connection } from '../inventory/types.js';
 import { cmd } from '../shell/quote.js';
 import { DEFAULT_KEYS, type KeySources } from './keys.js';
 import { target } from './known-hosts.js';
 import { parsedKey, type ParsedKey } from './ssh-libs.js';
-import type { UnreachableError } from './types.js';
+import type { Connection, UnreachableError } from './types.js';
 
 /** The login methods to try, in order, and how to name them in an error. */
 export interface Auth {

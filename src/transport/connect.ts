@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
 import { ProvisionError } from '../errors.js';
-import type { Connection } from '../inventory/types.js';
 import { authMethods, type Auth } from './auth.js';
 import { throughJump } from './jump.js';
 import { readKeySources, userSshDir } from './keys.js';
@@ -14,7 +13,7 @@ import { LocalTransport } from './local.js';
 import { AttemptFailed, earlySocket, openSocket, seconds, TIMEOUT_FIX, type Opening } from './socket.js';
 import { DEFAULT_MAX_CHANNELS, SshTransport } from './ssh.js';
 import { loadSshLibs } from './ssh-libs.js';
-import { UnreachableError, type Transport } from './types.js';
+import { UnreachableError, type Connection, type Transport } from './types.js';
 
 /** How connect() behaves; every field is optional. */
 export interface ConnectOptions {

@@ -1,9 +1,8 @@
 // Jump hosts (ProxyJump): one connection per jump host, shared by every host behind it, closed with the last of them.
 import type { Duplex } from 'node:stream';
-import type { Connection } from '../inventory/types.js';
 import type { SshTransport } from './ssh.js';
 import { target } from './known-hosts.js';
-import { UnreachableError } from './types.js';
+import { UnreachableError, type Connection } from './types.js';
 
 interface Entry {
   transport: Promise<SshTransport>;

@@ -4,9 +4,8 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ProvisionError } from '../errors.js';
-import type { Connection } from '../inventory/types.js';
 import { readLocalFile } from '../local-read.js';
-import type { UnreachableError } from './types.js';
+import type { Connection, UnreachableError } from './types.js';
 
 /** The key files ssh tries when none is given, in its order. */
 export const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];

@@ -1,9 +1,8 @@
 // The TCP connection under an SSH connection: opened with a time limit and an abort, its failures in plain words
 // and marked transient (worth a retry) or not.
 import { connect as tcpConnect, type Socket } from 'node:net';
-import type { Connection } from '../inventory/types.js';
 import { target } from './known-hosts.js';
-import { UnreachableError } from './types.js';
+import { UnreachableError, type Connection } from './types.js';
 
 /** A failed attempt: the user-facing error, and whether trying again may help. */
 export class AttemptFailed extends Error {

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateRpcPassword } from '../../src/bitcoin/rpcauth.js';
-import { loadInventoryArg } from '../../src/cli/inventory-arg.js';
+import { loadInventoryArg } from '../../src/inventory/arg.js';
 import { sshConfigFor } from '../../src/inventory/ssh-config.js';
 import { loadPlaybook } from '../../src/playbook/load.js';
 import { parseExtraVars } from '../../src/playbook/vars.js';

@@ -9,7 +9,7 @@ import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../../src/err
 import { loadInventoryFromString } from '../../src/inventory/load.js';
 import { loadPlaybookFromString } from '../../src/playbook/load.js';
 import { builtinModules } from '../../src/modules/index.js';
-import { objectKeysAt } from '../../src/playbook/yaml-source.js';
+import { objectKeysAt } from '../../src/source/yaml-source.js';
 
 const PLAYBOOK = 'playbooks/i2p-node.yml';
 const INVENTORY = 'inventories/example.yml';

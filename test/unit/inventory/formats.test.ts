@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadInventoryArg } from '../../../src/cli/inventory-arg.js';
+import { loadInventoryArg } from '../../../src/inventory/arg.js';
 import { selectHosts } from '../../../src/inventory/select.js';
 import { iniToInventory } from '../../../src/inventory/convert.js';
 

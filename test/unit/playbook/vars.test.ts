@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildVars, parseExtraVars, renderValue } from '../../../src/playbook/vars.js';
+import { buildVars, parseExtraVars } from '../../../src/playbook/vars.js';
+import { renderValue } from '../../../src/template/value.js';
 import { ProvisionError, ProvisionErrors } from '../../../src/errors.js';
 import type { Host } from '../../../src/inventory/types.js';
 import type { Play } from '../../../src/playbook/types.js';

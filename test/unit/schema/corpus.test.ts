@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isUserError, ProvisionError, ProvisionErrors, type ProblemInfo } from '../../../src/errors.js';
 import { loadInventory } from '../../../src/inventory/load.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
-import { parseYaml } from '../../../src/playbook/yaml-source.js';
+import { parseYaml } from '../../../src/source/yaml-source.js';
 import { playbookJsonSchema } from '../../../src/schema/playbook.js';
 import { builtinModules, registerBuiltinModules } from '../../../src/modules/index.js';
 import { registerTestModules } from '../playbook/test-modules.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import '../../../src/modules/index.js';
 import { DEFAULT_DOCS_FILE, generatedFiles, staleFiles, staleMessage } from '../../../src/schema/index.js';
-import { parseYaml } from '../../../src/playbook/yaml-source.js';
+import { parseYaml } from '../../../src/source/yaml-source.js';
 import { compile, errorLines } from './validator.js';
 
 describe('generated files', () => {

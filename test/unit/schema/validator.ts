@@ -3,7 +3,7 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar } from 'yaml';
-import { posOf, type PathSeg, type YamlSource } from '../../../src/playbook/yaml-source.js';
+import { posOf, type PathSeg, type YamlSource } from '../../../src/source/yaml-source.js';
 
 const Ajv2020 = Ajv2020Module.default;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { closest, didYouMean, editDistance } from '../../../src/playbook/suggest.js';
+import { closest, didYouMean, editDistance } from '../../../src/source/suggest.js';
 
 describe('did you mean', () => {
   it('counts an adjacent swap as one edit', () => {

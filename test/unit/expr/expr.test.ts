@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { conditionSyntaxError, evalCondition, truthy } from '../../../src/playbook/expr.js';
+import { conditionSyntaxError, evalCondition, truthy } from '../../../src/expr/expr.js';
 import { ProvisionError } from '../../../src/errors.js';
 
 const where = { file: 'site.yml', line: 7, col: 13, path: 'plays[0].tasks[2].when', host: 'web1' };

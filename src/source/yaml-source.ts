@@ -3,7 +3,7 @@
 import { Document, LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { z } from 'zod';
 import type { ProblemInfo } from '../errors.js';
-import type { SourcePos } from './types.js';
+import type { SourcePos } from '../source/position.js';
 import { didYouMean } from './suggest.js';
 import { defOf, ZOD_WRAPPERS } from './zod-def.js';
 import { readSourceFile, structureProblems, syntaxProblems, textProblem } from './yaml-checks.js';

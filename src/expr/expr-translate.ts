@@ -12,7 +12,7 @@
 // and/or/not need booleans in filtrex, so each operand of and/or/not goes through __truthy (Python truthiness,
 // plus Ansible's boolean words: "no", "off", "false" are false).
 // Known gap: `in` binds to the single operands beside it, so `a + b in c` means `a + (b in c)`; write parentheses.
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../source/suggest.js';
 
 /** A syntax error in a condition, with the 1-based column where it was found. */
 export class ExprSyntaxError extends Error {

@@ -7,11 +7,11 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { ProvisionError } from '../errors.js';
 import { cmd } from '../shell/quote.js';
-import { iniToInventory, looksLikeIni } from '../inventory/convert.js';
-import { dynamicGroups, parseDynamicList } from '../inventory/dynamic.js';
-import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from '../inventory/load.js';
-import { readSourceFile } from '../playbook/yaml-checks.js';
-import type { Inventory } from '../inventory/types.js';
+import { iniToInventory, looksLikeIni } from './convert.js';
+import { dynamicGroups, parseDynamicList } from './dynamic.js';
+import { inventoryFromGroups, inventoryFromList, loadInventoryFromString } from './load.js';
+import { readSourceFile } from '../source/yaml-checks.js';
+import type { Inventory } from './types.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@
 // given a `default`.
 import { compileExpression } from 'filtrex';
 import { ProvisionError, type Where } from '../errors.js';
-import { booleanWord } from './schema.js';
+import { booleanWord } from '../source/bool.js';
 import { ExprSyntaxError, translate } from './expr-translate.js';
 
 // What a variable path evaluates to when it does not exist; only `is defined` and `default` may look at it.

@@ -80,7 +80,7 @@ export function parseServiceProbe(stdout: string): ServiceState {
 /** Pure: the service's state → the systemctl or init.d commands that bring it where it should be. */
 export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleContext, 'check'>): Plan {
   const n = a.name;
-  // systemd's name for it: "i2pd" is i2pd.service; a name with a unit suffix is used as given.
+  // systemd's name for it: "nginx" is nginx.service; a name with a unit suffix is used as given.
   const unit = /\.(service|socket|timer|path|mount|target)$/.test(n) ? n : `${n}.service`;
   const steps: Step[] = [];
   const notes: string[] = [];

@@ -121,8 +121,9 @@ export class ProbeBatcher {
 /** Options of predictProbes. */
 export interface PredictOptions {
   /**
-   * Also simulate control-side modules that have a prepare step (bitcoin_rpcauth). Off in runs: a prepare may have
-   * effects on the control machine (creating a password file) that must not happen before the task's turn. The
+   * Also simulate control-side modules that have a prepare step (reading and rendering a template, a collection's
+   * module that makes a password). Off in runs: a prepare may have effects on the control machine (creating a
+   * password file) that must not happen before the task's turn. The
    * benchmark turns it on to list every probe of a playbook.
    */
   runPrepare?: boolean;

@@ -64,7 +64,7 @@ function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
-/** A value as it would be written in YAML flow style, short: `[i2pd, ufw]`, `{ HOME: /root }`, `"0644"`. */
+/** A value as it would be written in YAML flow style, short: `[nginx, ufw]`, `{ HOME: /root }`, `"0644"`. */
 export function flowValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(flowValue).join(', ')}]`;
   if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${flowValue(x)}`).join(', ')} }`;
@@ -163,8 +163,8 @@ export function moduleReference(modules: readonly ModuleDef[] = registeredModule
     '',
     'A task names exactly one module and gives it arguments:',
     '',
-    '- as a mapping (`service: { name: i2pd, state: started }`), as `key=value` pairs (`service: name=i2pd state=started`),',
-    '  or, for a module with a free form, as one string (`command: systemctl is-active i2pd`);',
+    '- as a mapping (`service: { name: nginx, state: started }`), as `key=value` pairs (`service: name=nginx state=started`),',
+    '  or, for a module with a free form, as one string (`command: systemctl is-active nginx`);',
     '- any argument may be a template (`"{{ var }}"`): it is checked after rendering, when the task runs;',
     '- a boolean argument also takes yes/no/on/off, a number argument a numeric string (`"22"`), as in Ansible;',
     '- a fully qualified name (`ansible.builtin.copy`) means the module of that last name.',

@@ -50,20 +50,9 @@ function tokenize(src: string): Token[] {
       continue;
     }
     if (c === "'" || c === '"') {
-      let j = i + 1;
-      let text = '';
-      while (j < src.length && src[j] !== c) {
-        if (src[j] === '\\' && j + 1 < src.length) {
-          const n = src[j + 1];
-          text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
-          j += 2;
-        } else text += src[j++];
-      }
-      if (j >= src.length) throw new ExprSyntaxError(`unterminated string starting with ${c}`, i + 1);
-      // Ansible would render it; here it would silently compare with the literal text.
-      if (text.includes('{{')) throw new ExprSyntaxError(`a condition is already an expression: write the variable without quotes and {{ }}`, i + 1);
+      const { text, end } = readString(src, i);
       out.push({ t: 'str', v: text, pos: i });
-      i = j + 1;
+      i = end;
       continue;
     }
     const num = /^\d+(\.\d+)?/.exec(src.slice(i));
@@ -95,6 +84,24 @@ function tokenize(src: string): Token[] {
   }
   out.push({ t: 'end', v: '', pos: src.length });
   return out;
+}
+
+// The quoted string starting at `start`, unescaped, and the index just past its closing quote.
+function readString(src: string, start: number): { text: string; end: number } {
+  const quote = src[start];
+  let j = start + 1;
+  let text = '';
+  while (j < src.length && src[j] !== quote) {
+    if (src[j] === '\\' && j + 1 < src.length) {
+      const n = src[j + 1];
+      text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+      j += 2;
+    } else text += src[j++];
+  }
+  if (j >= src.length) throw new ExprSyntaxError(`unterminated string starting with ${quote}`, start + 1);
+  // Ansible would render it; here it would silently compare with the literal text.
+  if (text.includes('{{')) throw new ExprSyntaxError(`a condition is already an expression: write the variable without quotes and {{ }}`, start + 1);
+  return { text, end: j + 1 };
 }
 
 /** Translates an Ansible condition into filtrex syntax; throws ExprSyntaxError. */

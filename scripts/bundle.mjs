@@ -1,9 +1,9 @@
 // The CLI as shipped (run by `npm run build` after tsc): src/cli/cli.ts and everything it uses, zod, yaml,
 // Handlebars, ssh2 and node-ssh included, bundled by esbuild into ONE CommonJS file, dist/cli/provision.cjs, which
 // scripts/launcher.mjs (installed as dist/cli/main.js, the `provision` command) runs from V8's code cache.
-// Why: start-up is a target of the benchmark (bench/). Node 20 spent ~0.45 s loading the ~400 modules the CLI is
-// made of before parsing a playbook; one file compiled from a cache takes a fraction of that. dist/ keeps the
-// library (dist/index.js) as tsc wrote it.
+// Why: start-up is a target of the benchmark (bench/). Node 20 loads each of the hundreds of modules the CLI is made
+// of separately, before parsing a playbook; one file compiled from a cache takes a fraction of that time. dist/
+// keeps the library (dist/index.js) as tsc wrote it.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,8 @@ const { outputFiles } = await build({
   // Native addons stay in node_modules (cpu-features is ssh2's optional one).
   external: ['cpu-features', ADDON],
   plugins: [ssh2Addon, selfReference],
-  // The only import.meta in src/ finds the bundled templates/ from dist/<dir>/<file>: the bundle sits at that depth.
+  // Every import.meta in src/ finds a folder that ships as it is (templates/, src/modules/examples/) from
+  // dist/<dir>/<file>: the bundle sits at that depth.
   define: { 'import.meta.url': '__provisionUrl' },
   banner: { js: "const __provisionUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Less text to read and compile; names stay, so a stack trace (-vvv) still says where.

@@ -14,7 +14,7 @@ import vm from 'node:vm';
 
 // V8 drops the bytecode of functions that have not run for a few major GCs, and the cache is written when the
 // process exits: after a long first run (a converge from scratch of many hosts) it lacked start-up's code, which
-// every later run then compiled again (~100 ms). Keeping the bytecode keeps the cache whole (and costs a little memory).
+// every later run then compiled again. Keeping the bytecode keeps the cache whole (and costs a little memory).
 // Set before anything is compiled; every run sets it, so the cache's flag hash always matches.
 v8.setFlagsFromString('--no-flush-bytecode');
 
@@ -27,7 +27,8 @@ try {
   process.stderr.write(`error: cannot read ${file} (${e.code ?? e.message})\n  fix: build it: npm run build (tsc, then scripts/bundle.mjs)\n`);
   process.exit(70);
 }
-// The file's identity rather than a hash of its 1.9 MB (~4 ms): a rebuilt or edited bundle has a new mtime.
+// The file's identity rather than a hash of the whole bundle (hashing it would cost every start): a rebuilt or edited
+// bundle has a new mtime.
 const { size, mtimeMs, ino } = statSync(file);
 const key = createHash('sha1').update(`${size} ${mtimeMs} ${ino} ${process.version} ${process.arch}`).digest('hex').slice(0, 16);
 // One cache per command: each leaves the code it ran compiled, and a run uses more than --version does.

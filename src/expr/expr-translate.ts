@@ -1,7 +1,7 @@
 // The pre-pass in front of filtrex: reads an Ansible/Jinja-style condition and writes the equivalent filtrex
 // expression. filtrex evaluates it; this file only knows syntax.
 //
-// What changes on the way (filtrex spelling on the right; functions are in expr-runtime.ts):
+// What changes on the way (filtrex spelling on the right; the functions they call are defined in expr.ts):
 //   'text' / "text"            → "text"              (filtrex reads single quotes as variable names)
 //   name, a.b, a[0], a['k']    → __v('a' …)          (strict: an undefined variable is an error when used)
 //   x is defined / undefined   → __t_defined(…)      (and the other tests: none, changed, failed, succeeded, skipped)
@@ -50,20 +50,9 @@ function tokenize(src: string): Token[] {
       continue;
     }
     if (c === "'" || c === '"') {
-      let j = i + 1;
-      let text = '';
-      while (j < src.length && src[j] !== c) {
-        if (src[j] === '\\' && j + 1 < src.length) {
-          const n = src[j + 1];
-          text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
-          j += 2;
-        } else text += src[j++];
-      }
-      if (j >= src.length) throw new ExprSyntaxError(`unterminated string starting with ${c}`, i + 1);
-      // Ansible would render it; here it would silently compare with the literal text.
-      if (text.includes('{{')) throw new ExprSyntaxError(`a condition is already an expression: write the variable without quotes and {{ }}`, i + 1);
+      const { text, end } = readString(src, i);
       out.push({ t: 'str', v: text, pos: i });
-      i = j + 1;
+      i = end;
       continue;
     }
     const num = /^\d+(\.\d+)?/.exec(src.slice(i));
@@ -97,128 +86,190 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
+// The quoted string starting at `start`, unescaped, and the index just past its closing quote.
+function readString(src: string, start: number): { text: string; end: number } {
+  const quote = src[start];
+  let j = start + 1;
+  let text = '';
+  while (j < src.length && src[j] !== quote) {
+    if (src[j] === '\\' && j + 1 < src.length) {
+      const n = src[j + 1];
+      text += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+      j += 2;
+    } else text += src[j++];
+  }
+  if (j >= src.length) throw new ExprSyntaxError(`unterminated string starting with ${quote}`, start + 1);
+  // Ansible would render it; here it would silently compare with the literal text.
+  if (text.includes('{{')) throw new ExprSyntaxError(`a condition is already an expression: write the variable without quotes and {{ }}`, start + 1);
+  return { text, end: j + 1 };
+}
+
 /** Translates an Ansible condition into filtrex syntax; throws ExprSyntaxError. */
 export function translate(expr: string): string {
-  const tokens = tokenize(expr);
-  let k = 0;
-  const peek = () => tokens[k];
-  const next = () => tokens[k++];
-  const show = (t: Token) => (t.t === 'end' ? 'the end of the expression' : t.t === 'str' ? JSON.stringify(t.v) : `"${t.v}"`);
-  const fail = (t: Token, message: string): never => {
-    throw new ExprSyntaxError(message, t.pos + 1);
-  };
-  const expect = (v: string) => {
-    const t = next();
+  const parser = new Translator(tokenize(expr), expr.length);
+  const out = parser.emit(parser.parseSeq());
+  parser.expectEnd();
+  return out;
+}
+
+const show = (t: Token) => (t.t === 'end' ? 'the end of the expression' : t.t === 'str' ? JSON.stringify(t.v) : `"${t.v}"`);
+const value = (o: Operand) => (o.path ? `__v(${o.raw})` : o.raw);
+const isPunct = (t: Token | undefined, v: string) => t?.t === 'punct' && t.v === v;
+const isOp = (it: Item | undefined, v: string) => it?.kind === 'op' && it.v === v;
+
+function fail(t: Token, message: string): never {
+  throw new ExprSyntaxError(message, t.pos + 1);
+}
+
+// A recursive-descent reader over the tokens: parseSeq reads a flat run of operands and operators, emit gives it
+// precedence (in, then and, then or) and writes the filtrex text.
+class Translator {
+  private k = 0;
+  private nesting = 0;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly length: number,
+  ) {}
+
+  private peek(): Token {
+    return this.tokens[this.k];
+  }
+
+  private next(): Token {
+    return this.tokens[this.k++];
+  }
+
+  private expect(v: string): void {
+    const t = this.next();
     if (t.v !== v || (t.t !== 'punct' && t.t !== 'op')) fail(t, `expected "${v}", got ${show(t)}`);
-  };
-  const value = (o: Operand) => (o.path ? `__v(${o.raw})` : o.raw);
-  let nesting = 0;
+  }
+
+  /** Fails on anything left after the whole condition was read. */
+  expectEnd(): void {
+    const rest = this.peek();
+    if (rest.t !== 'end') fail(rest, `unexpected ${show(rest)}`);
+  }
+
   // Parses what is inside a bracket, one level deeper.
-  const nested = <T>(open: Token, inside: () => T): T => {
-    if (++nesting > MAX_NESTING) fail(open, `nested more than ${MAX_NESTING} brackets deep`);
+  private nested<T>(open: Token, inside: () => T): T {
+    if (++this.nesting > MAX_NESTING) fail(open, `nested more than ${MAX_NESTING} brackets deep`);
     try {
       return inside();
     } finally {
-      nesting--;
+      this.nesting--;
     }
-  };
+  }
 
   // A comma-separated list of expressions up to `close` (for lists, tuples and filter arguments).
-  function parseList(close: string): string[] {
+  private parseList(close: string): string[] {
     const items: string[] = [];
-    while (!(peek().t === 'punct' && peek().v === close)) {
-      items.push(emit(parseSeq()));
-      if (peek().t === 'punct' && peek().v === ',') next();
+    while (!isPunct(this.peek(), close)) {
+      items.push(this.emit(this.parseSeq()));
+      if (isPunct(this.peek(), ',')) this.next();
       else break;
     }
-    expect(close);
+    this.expect(close);
     return items;
   }
 
-  function parsePrimary(): Operand {
-    const t = next();
+  private parsePrimary(): Operand {
+    const t = this.next();
     if (t.t === 'str') return { kind: 'operand', raw: fstr(t.v), path: false };
     if (t.t === 'num') return { kind: 'operand', raw: t.v, path: false };
-    if (t.t === 'op' && (t.v === '-' || t.v === '+')) return { kind: 'operand', raw: `(${t.v} ${value(parseOperand())})`, path: false };
+    if (t.t === 'op' && (t.v === '-' || t.v === '+')) return { kind: 'operand', raw: `(${t.v} ${value(this.parseOperand())})`, path: false };
     if (t.t === 'name') {
       if (Object.hasOwn(CONSTANTS, t.v)) return { kind: 'operand', raw: CONSTANTS[t.v], path: false };
       if (WORD_OPS.has(t.v) || t.v === 'is') fail(t, `expected a value, got ${show(t)}`);
       return { kind: 'operand', raw: `'${t.v}'`, path: true, display: t.v };
     }
-    if (t.t === 'punct' && t.v === '[') return { kind: 'operand', raw: `__list(${nested(t, () => parseList(']')).join(', ')})`, path: false };
-    if (t.t === 'punct' && t.v === '(') {
-      const items = nested(t, () => parseList(')'));
+    if (isPunct(t, '[')) return { kind: 'operand', raw: `__list(${this.nested(t, () => this.parseList(']')).join(', ')})`, path: false };
+    if (isPunct(t, '(')) {
+      const items = this.nested(t, () => this.parseList(')'));
       // `(a)` groups, `(a, b)` and `()` are tuples, which conditions use as lists: `x in ('a', 'b')`.
-      const tuple = items.length !== 1 || tokens[k - 2].v === ',';
+      const tuple = items.length !== 1 || this.tokens[this.k - 2].v === ',';
       return { kind: 'operand', raw: tuple ? `__list(${items.join(', ')})` : `(${items[0]})`, path: false };
     }
     return fail(t, `expected a value, got ${show(t)}`);
   }
 
-  function parseOperand(): Operand {
-    let o = parsePrimary();
+  // A value and what follows it: `.key`, `[index]`, `| filter(...)`, `is [not] test`.
+  private parseOperand(): Operand {
+    let o = this.parsePrimary();
     for (;;) {
-      const t = peek();
-      if (t.t === 'punct' && t.v === '.') {
-        next();
-        const key = next();
-        if (key.t !== 'name' && key.t !== 'num') fail(key, `expected a name after ".", got ${show(key)}`);
-        const display = `${o.display ?? '(value)'}.${key.v}`;
-        o = { kind: 'operand', raw: `__attr(${o.raw}, ${key.t === 'num' ? key.v : fstr(key.v)}, ${fstr(display)})`, path: true, display };
-      } else if (t.t === 'punct' && t.v === '[') {
-        next();
-        const first = peek();
-        const index = nested(t, () => emit(parseSeq()));
-        expect(']');
-        const shown = first.t === 'str' ? `'${first.v}'` : first.t === 'num' ? first.v : '...';
-        const display = `${o.display ?? '(value)'}[${shown}]`;
-        o = { kind: 'operand', raw: `__attr(${o.raw}, ${index}, ${fstr(display)})`, path: true, display };
-      } else if (t.t === 'punct' && t.v === '|') {
-        next();
-        const f = next();
-        if (f.t !== 'name') fail(f, `expected a filter name after "|", got ${show(f)}`);
-        if (!FILTERS.includes(f.v)) fail(f, `unknown filter "${f.v}" (known: ${FILTERS.join(', ')})${hint(f.v, FILTERS)}`);
-        let args: string[] = [];
-        if (peek().t === 'punct' && peek().v === '(') {
-          const open = next();
-          args = nested(open, () => parseList(')'));
-        }
-        const name = f.v === 'd' ? 'default' : f.v;
-        // default() must see an undefined variable without failing on it; every other filter gets the value.
-        const subject = name === 'default' ? o.raw : value(o);
-        o = { kind: 'operand', raw: `__f_${name}(${[subject, ...args].join(', ')})`, path: false };
-      } else if (t.t === 'name' && t.v === 'is') {
-        next();
-        let negate = false;
-        if (peek().t === 'name' && peek().v === 'not') {
-          next();
-          negate = true;
-        }
-        const test = next();
-        if (test.t !== 'name') fail(test, `expected a test name after "is", got ${show(test)}`);
-        if (!TESTS.includes(test.v)) fail(test, `unknown test "${test.v}" (known: ${TESTS.join(', ')})${hint(test.v, TESTS)}`);
-        const name = test.v === 'success' ? 'succeeded' : test.v;
-        const subject = name === 'defined' || name === 'undefined' ? o.raw : value(o);
-        const call = `__t_${name}(${subject})`;
-        o = { kind: 'operand', raw: negate ? `(not ${call})` : call, path: false };
-      } else return o;
+      const t = this.peek();
+      if (isPunct(t, '.')) o = this.parseAttribute(o);
+      else if (isPunct(t, '[')) o = this.parseIndex(o);
+      else if (isPunct(t, '|')) o = this.parseFilter(o);
+      else if (t.t === 'name' && t.v === 'is') o = this.parseTest(o);
+      else return o;
     }
   }
 
-  // Operands and operators up to a closing bracket, a comma or the end.
-  function parseSeq(): Item[] {
+  private parseAttribute(o: Operand): Operand {
+    this.next();
+    const key = this.next();
+    if (key.t !== 'name' && key.t !== 'num') fail(key, `expected a name after ".", got ${show(key)}`);
+    const display = `${o.display ?? '(value)'}.${key.v}`;
+    return { kind: 'operand', raw: `__attr(${o.raw}, ${key.t === 'num' ? key.v : fstr(key.v)}, ${fstr(display)})`, path: true, display };
+  }
+
+  private parseIndex(o: Operand): Operand {
+    const open = this.next();
+    const first = this.peek();
+    const index = this.nested(open, () => this.emit(this.parseSeq()));
+    this.expect(']');
+    const shown = first.t === 'str' ? `'${first.v}'` : first.t === 'num' ? first.v : '...';
+    const display = `${o.display ?? '(value)'}[${shown}]`;
+    return { kind: 'operand', raw: `__attr(${o.raw}, ${index}, ${fstr(display)})`, path: true, display };
+  }
+
+  private parseFilter(o: Operand): Operand {
+    this.next();
+    const f = this.next();
+    if (f.t !== 'name') fail(f, `expected a filter name after "|", got ${show(f)}`);
+    if (!FILTERS.includes(f.v)) fail(f, `unknown filter "${f.v}" (known: ${FILTERS.join(', ')})${hint(f.v, FILTERS)}`);
+    let args: string[] = [];
+    if (isPunct(this.peek(), '(')) {
+      const open = this.next();
+      args = this.nested(open, () => this.parseList(')'));
+    }
+    const name = f.v === 'd' ? 'default' : f.v;
+    // default() must see an undefined variable without failing on it; every other filter gets the value.
+    const subject = name === 'default' ? o.raw : value(o);
+    return { kind: 'operand', raw: `__f_${name}(${[subject, ...args].join(', ')})`, path: false };
+  }
+
+  private parseTest(o: Operand): Operand {
+    this.next();
+    let negate = false;
+    if (this.peek().t === 'name' && this.peek().v === 'not') {
+      this.next();
+      negate = true;
+    }
+    const test = this.next();
+    if (test.t !== 'name') fail(test, `expected a test name after "is", got ${show(test)}`);
+    if (!TESTS.includes(test.v)) fail(test, `unknown test "${test.v}" (known: ${TESTS.join(', ')})${hint(test.v, TESTS)}`);
+    const name = test.v === 'success' ? 'succeeded' : test.v;
+    const subject = name === 'defined' || name === 'undefined' ? o.raw : value(o);
+    const call = `__t_${name}(${subject})`;
+    return { kind: 'operand', raw: negate ? `(not ${call})` : call, path: false };
+  }
+
+  /** Operands and operators up to a closing bracket, a comma or the end. */
+  parseSeq(): Item[] {
     const items: Item[] = [];
     let wantOperand = true;
     for (;;) {
-      const t = peek();
-      if (t.t === 'end' || (t.t === 'punct' && (t.v === ')' || t.v === ']' || t.v === ','))) break;
+      const t = this.peek();
+      if (t.t === 'end' || isPunct(t, ')') || isPunct(t, ']') || isPunct(t, ',')) break;
       const isWordOp = t.t === 'name' && WORD_OPS.has(t.v);
       if (wantOperand && !(isWordOp && t.v === 'not')) {
         if (isWordOp) fail(t, `expected a value, got ${show(t)}`);
-        items.push(parseOperand());
+        items.push(this.parseOperand());
         wantOperand = false;
       } else if (isWordOp || (t.t === 'op' && BINARY.has(t.v))) {
-        next();
+        this.next();
         items.push({ kind: 'op', v: t.v, pos: t.pos });
         // `not in` keeps waiting for the `in`; `not` before a value waits for the value.
         wantOperand = !(t.v === 'not' && !wantOperand);
@@ -227,60 +278,64 @@ export function translate(expr: string): string {
       }
     }
     if (wantOperand) {
-      const t = peek();
+      const t = this.peek();
       fail(t, items.length === 0 ? `expected a value, got ${show(t)}` : `expected a value after "${(items[items.length - 1] as { v: string }).v}", got ${show(t)}`);
     }
     return items;
   }
 
-  function emit(items: Item[]): string {
-    // `a in b` / `a not in b` → one operand.
-    const merged: Item[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i];
-      const notIn = it.kind === 'op' && it.v === 'not' && items[i + 1]?.kind === 'op' && (items[i + 1] as { v: string }).v === 'in';
-      if (it.kind === 'op' && (it.v === 'in' || notIn)) {
-        const left = merged.pop();
-        const right = items[i + (notIn ? 2 : 1)];
-        if (left?.kind !== 'operand') throw new ExprSyntaxError(`expected a value before "in"`, it.pos + 1);
-        if (right?.kind !== 'operand') throw new ExprSyntaxError(`expected a value after "in"`, it.pos + 1);
-        const call = `__in(${value(left)}, ${value(right)})`;
-        merged.push({ kind: 'operand', raw: notIn ? `(not ${call})` : call, path: false });
-        i += notIn ? 2 : 1;
-      } else merged.push(it);
-    }
-    const logical = merged.some((it) => it.kind === 'op' && (it.v === 'and' || it.v === 'or' || it.v === 'not'));
+  /** The filtrex text of a run of operands and operators: `in` first, then and-terms, then or-groups. */
+  emit(items: Item[]): string {
+    const merged = mergeIn(items);
+    const logical = merged.some((it) => isOp(it, 'and') || isOp(it, 'or') || isOp(it, 'not'));
     // `a or b and c`: the or-groups of and-terms, as and binds tighter.
     const groups: string[][] = [[]];
     let term: Item[] = [];
-    const flush = (at: number) => {
-      let nots = 0;
-      while (term[nots]?.kind === 'op' && (term[nots] as { v: string }).v === 'not') nots++;
-      const body = term.slice(nots);
-      if (body.length === 0) throw new ExprSyntaxError('expected a value', at + 1);
-      for (let i = 0; i < body.length; i++) {
-        const it = body[i];
-        if ((i % 2 === 0) !== (it.kind === 'operand')) throw new ExprSyntaxError(it.kind === 'op' ? `unexpected "${it.v}"` : 'expected an operator', it.kind === 'op' ? it.pos + 1 : at + 1);
-      }
-      const text = body.map((it) => (it.kind === 'operand' ? value(it) : it.v === '%' ? 'mod' : it.v)).join(' ');
-      // `not not x` is `x` made a boolean, which __truthy already is: no chain of nots nests deeper than one.
-      groups[groups.length - 1].push('not '.repeat(nots % 2) + (logical ? `__truthy(${text})` : text));
-      term = [];
-    };
     for (const it of merged) {
-      if (it.kind === 'op' && (it.v === 'and' || it.v === 'or')) {
-        flush(it.pos);
-        if (it.v === 'or') groups.push([]);
+      if (isOp(it, 'and') || isOp(it, 'or')) {
+        groups[groups.length - 1].push(termText(term, (it as { pos: number }).pos, logical));
+        term = [];
+        if (isOp(it, 'or')) groups.push([]);
       } else term.push(it);
     }
-    flush(expr.length);
+    groups[groups.length - 1].push(termText(term, this.length, logical));
     return balanced(groups.map((g) => balanced(g, 'and')), 'or');
   }
+}
 
-  const out = emit(parseSeq());
-  const rest = peek();
-  if (rest.t !== 'end') fail(rest, `unexpected ${show(rest)}`);
-  return out;
+// `a in b` / `a not in b` → one operand.
+function mergeIn(items: Item[]): Item[] {
+  const merged: Item[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    const notIn = isOp(it, 'not') && isOp(items[i + 1], 'in');
+    if (it.kind === 'op' && (it.v === 'in' || notIn)) {
+      const left = merged.pop();
+      const right = items[i + (notIn ? 2 : 1)];
+      if (left?.kind !== 'operand') throw new ExprSyntaxError(`expected a value before "in"`, it.pos + 1);
+      if (right?.kind !== 'operand') throw new ExprSyntaxError(`expected a value after "in"`, it.pos + 1);
+      const call = `__in(${value(left)}, ${value(right)})`;
+      merged.push({ kind: 'operand', raw: notIn ? `(not ${call})` : call, path: false });
+      i += notIn ? 2 : 1;
+    } else merged.push(it);
+  }
+  return merged;
+}
+
+// One and-term (`not x == 1`): leading nots, then operands and operators taking turns. `at` is where the term
+// ended, for the error when it is empty or ends in an operator; `logical` wraps it in __truthy for and/or/not.
+function termText(term: Item[], at: number, logical: boolean): string {
+  let nots = 0;
+  while (isOp(term[nots], 'not')) nots++;
+  const body = term.slice(nots);
+  if (body.length === 0) throw new ExprSyntaxError('expected a value', at + 1);
+  for (let i = 0; i < body.length; i++) {
+    const it = body[i];
+    if ((i % 2 === 0) !== (it.kind === 'operand')) throw new ExprSyntaxError(it.kind === 'op' ? `unexpected "${it.v}"` : 'expected an operator', it.kind === 'op' ? it.pos + 1 : at + 1);
+  }
+  const text = body.map((it) => (it.kind === 'operand' ? value(it) : it.v === '%' ? 'mod' : it.v)).join(' ');
+  // `not not x` is `x` made a boolean, which __truthy already is: no chain of nots nests deeper than one.
+  return 'not '.repeat(nots % 2) + (logical ? `__truthy(${text})` : text);
 }
 
 // `a or b or c or d` as `((a) or (b)) or ((c) or (d))`: the same value, evaluated left to right and stopping at the

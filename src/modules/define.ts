@@ -85,6 +85,11 @@ export interface ModuleDef<A = any, R = A, P = any> {
   /** One line for the module reference. */
   summary: string;
   args: z.ZodType<A, any>;
+  /**
+   * Example tasks for the module reference (`provision schema --docs`), as YAML text: a list of tasks that use the
+   * module. Default: the built-in src/modules/examples/<name>.yml, if there is one.
+   */
+  examples?: string;
   /** Key that receives a bare string argument (`command: ls -l` → `{ cmd: 'ls -l' }`). */
   freeForm?: string;
   /** Control-side preparation (read and render a template, hash a local file). Default: the arguments as they are. */

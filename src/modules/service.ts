@@ -82,7 +82,7 @@ export function parseServiceProbe(stdout: string): ServiceState {
 /** Pure: the service's state → the systemctl or init.d commands that bring it where it should be. */
 export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleContext, 'check'>): Plan {
   const n = a.name;
-  // systemd's name for it: "i2pd" is i2pd.service; a name with a unit suffix is used as given.
+  // systemd's name for it: "nginx" is nginx.service; a name with a unit suffix is used as given.
   const unit = /\.(service|socket|timer|path|mount|target)$/.test(n) ? n : `${n}.service`;
   const steps: Step[] = [];
   const notes: string[] = [];
@@ -122,8 +122,8 @@ export function planService(a: ServiceArgs, s: ServiceState, ctx: Pick<ModuleCon
   };
   const startLimit = limited ? ' (after systemctl reset-failed: it had failed, and may be held by its start limit)' : '';
   let changed = false;
-  // Only when this unit needs it: a daemon-reload makes systemd re-run its generators and re-read every unit (~0.15 s
-  // of the host's CPU), which a run that changed nothing has no reason to cost every host. Ansible reloads every time.
+  // Only when this unit needs it: a daemon-reload makes systemd re-run its generators and re-read every unit, work
+  // that a run that changed nothing has no reason to cost every host. Ansible reloads every time.
   const reload = a.daemon_reload && s.init === 'systemd' ? (missing ? 'not loaded' : s.needReload ? 'changed on disk' : undefined) : undefined;
   if (reload) steps.push({ describe: `reload systemd units (systemctl daemon-reload): ${unit} ${reload}`, script: cmd('systemctl', 'daemon-reload') });
 

@@ -25,7 +25,7 @@ const args = z.strictObject({
     .describe('Absolute path of the archive on the host (not on the control machine)'),
   dest: z.string().regex(/^\/./, 'an absolute folder path').describe('Folder to unpack into; created when missing'),
   creates: z.string().min(1).optional().describe('Skip while this path exists (relative paths are inside dest); without it, a marker file in dest records the sha256 of the archive last unpacked'),
-  strip_components: z.number().int().nonnegative().default(0).describe('Leading path components removed from every member (tar --strip-components), e.g. 1 for "bitcoin-27.0/bin/bitcoind" → "bin/bitcoind"'),
+  strip_components: z.number().int().nonnegative().default(0).describe('Leading path components removed from every member (tar --strip-components), e.g. 1 for "myapp-2.1/bin/myapp" → "bin/myapp"'),
   owner: ownerArg.optional().describe('Owner of everything unpacked (default: the user running the task)'),
   group: groupArg.optional().describe('Group of everything unpacked'),
 });

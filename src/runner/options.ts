@@ -1,7 +1,8 @@
-// What a run can be told: the options of runPlaybook, which the CLI's flags map onto.
+// What a run is told and what it returns, in a file of their own: the runner's parts (secrets, plays) read the
+// options without importing the runner itself.
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
-import type { EventListener } from './events.js';
+import type { EventListener, Recap } from './events.js';
 import type { Shard } from './shard.js';
 
 /** Everything a run can be told. */
@@ -35,4 +36,13 @@ export interface RunOptions {
   killSignal?: AbortSignal;
   /** Send the probes of upcoming tasks in one script per host (default true; false: one exec per probe). */
   batchProbes?: boolean;
+}
+
+/** How a run ended. */
+export interface RunSummary {
+  recap: Record<string, Recap>;
+  roundTrips: Record<string, number>;
+  interrupted: boolean;
+  /** 0 all good, 2 a host failed, 4 a host was unreachable (and none failed), 130 interrupted. */
+  exitCode: number;
 }

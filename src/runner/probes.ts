@@ -121,8 +121,9 @@ export class ProbeBatcher {
 /** Options of predictProbes. */
 export interface PredictOptions {
   /**
-   * Also simulate control-side modules that have a prepare step (bitcoin_rpcauth). Off in runs: a prepare may have
-   * effects on the control machine (creating a password file) that must not happen before the task's turn. The
+   * Also simulate control-side modules that have a prepare step (reading and rendering a template, a collection's
+   * module that makes a password). Off in runs: a prepare may have effects on the control machine (creating a
+   * password file) that must not happen before the task's turn. The
    * benchmark turns it on to list every probe of a playbook.
    */
   runPrepare?: boolean;
@@ -172,8 +173,8 @@ export function batchScript(probes: ShellText[]): ShellText {
     sh`trap 'rm -rf "$d"' EXIT`,
     ...probes.map(
       (p, i) =>
-        // base64 only runs for output there is (`[ -s ]` is built in): mostly stderr is empty, and each process
-        // costs the host ~2 ms of CPU, 24 of them a third of a no-op's probe script.
+        // base64 only runs for output there is (`[ -s ]` is built in): mostly stderr is empty, and every process
+        // started costs the host CPU, which a no-op run should spend on nothing but the probes themselves.
         sh`${p} </dev/null >"$d/o" 2>"$d/e"; c=$?; printf '%s %s %s ' ${MARK} ${i} "$c"; [ -s "$d/o" ] && base64 -w0 <"$d/o"; printf ' '; [ -s "$d/e" ] && base64 -w0 <"$d/e"; echo`,
     ),
   ]);

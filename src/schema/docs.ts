@@ -1,10 +1,10 @@
 // docs/modules.md: the module reference, made from each module's zod schema (through z.toJSONSchema: types,
-// defaults, required, descriptions) and the example tasks in examples.ts.
+// defaults, required, descriptions) and its example tasks (examples.ts finds them).
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { ModuleDef } from '../modules/define.js';
 import { parseKeyValues } from '../playbook/module-args.js';
-import { MODULE_EXAMPLES } from './examples.js';
+import { moduleExamples } from './examples.js';
 import { registeredModules } from './playbook.js';
 
 type Json = Record<string, any>;
@@ -64,7 +64,7 @@ function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
-/** A value as it would be written in YAML flow style, short: `[i2pd, ufw]`, `{ HOME: /root }`, `"0644"`. */
+/** A value as it would be written in YAML flow style, short: `[nginx, ufw]`, `{ HOME: /root }`, `"0644"`. */
 export function flowValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(flowValue).join(', ')}]`;
   if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${flowValue(x)}`).join(', ')} }`;
@@ -135,7 +135,7 @@ function argumentTable(object: Json, prefix: string, examples: Map<string, unkno
 /** One module's section of the reference. */
 export function moduleSection(def: ModuleDef): string {
   const js = argsJsonSchema(def);
-  const yamlText = MODULE_EXAMPLES[def.name];
+  const yamlText = moduleExamples(def);
   const examples = firstValues(yamlText ? exampleArgs(def, yamlText) : []);
   const out = [`## ${def.name}`, '', def.summary, ''];
   if (def.freeForm) out.push(`Free form: \`${def.name}: TEXT\` is \`${def.name}: { ${def.freeForm}: TEXT }\`.`, '');
@@ -149,7 +149,7 @@ export function moduleSection(def: ModuleDef): string {
     const values = js.additionalProperties && Object.keys(js.additionalProperties).length > 0 ? describeType(js.additionalProperties) : 'any value';
     out.push(`Arguments: any \`name: value\` pairs (values: ${values}).${js.description ? ` ${js.description}.` : ''}`, '');
   }
-  out.push(yamlText ? ['```yaml', yamlText.trimEnd(), '```'].join('\n') : '_No example yet (add one to src/schema/examples.ts)._', '');
+  out.push(yamlText ? ['```yaml', yamlText.trimEnd(), '```'].join('\n') : `_No example yet (add src/modules/examples/${def.name}.yml, or give the module \`examples\`)._`, '');
   return out.join('\n');
 }
 
@@ -163,8 +163,8 @@ export function moduleReference(modules: readonly ModuleDef[] = registeredModule
     '',
     'A task names exactly one module and gives it arguments:',
     '',
-    '- as a mapping (`service: { name: i2pd, state: started }`), as `key=value` pairs (`service: name=i2pd state=started`),',
-    '  or, for a module with a free form, as one string (`command: systemctl is-active i2pd`);',
+    '- as a mapping (`service: { name: nginx, state: started }`), as `key=value` pairs (`service: name=nginx state=started`),',
+    '  or, for a module with a free form, as one string (`command: systemctl is-active nginx`);',
     '- any argument may be a template (`"{{ var }}"`): it is checked after rendering, when the task runs;',
     '- a boolean argument also takes yes/no/on/off, a number argument a numeric string (`"22"`), as in Ansible;',
     '- a fully qualified name (`ansible.builtin.copy`) means the module of that last name.',

@@ -8,7 +8,7 @@ import { playbookJsonSchema, registeredModules } from './playbook.js';
 export { playbookJsonSchema, registeredModules, KEY_VALUE_PAIRS, qualifiedName } from './playbook.js';
 export { inventoryJsonSchema, connectionVariables } from './inventory.js';
 export { moduleReference, argsJsonSchema, describeType } from './docs.js';
-export { MODULE_EXAMPLES } from './examples.js';
+export { moduleExamples, EXAMPLES_DIR } from './examples.js';
 
 /** The command that rewrites the committed files (schemas/*.json, docs/modules.md) from the current schemas. */
 export const REGENERATE_COMMAND = 'npm run build && npx provision schema --docs';

@@ -60,8 +60,8 @@ export interface Become {
 
 /**
  * Whether a command goes through sudo, and as whom: only when become is wanted and the login user is not already the
- * become user (root over SSH, as on most fleets: sudo would change nothing but cost ~9 ms of the host's CPU per
- * command for PAM and sudoers). `run` and `exec` both decide here.
+ * become user (root over SSH, as on most fleets: sudo would change nothing but cost the host PAM and sudoers work on
+ * every command). `run` and `exec` both decide here.
  */
 export function becomeAs(wanted: boolean, user: string, loginUser: string): Become | false {
   return wanted && user !== loginUser ? { user } : false;

@@ -5,7 +5,7 @@ import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, ty
 import { ProvisionError, type ProblemInfo, type Where } from '../errors.js';
 import { sizeText, readLocalFile } from '../local-read.js';
 
-/** The largest YAML file provision reads: parsing takes ~0.7 s and ~50 MB of memory per MB of YAML. */
+/** The largest YAML file provision reads: parsing costs time and many times the file's size in memory, and no real playbook comes near it. */
 export const MAX_YAML_BYTES = 4 * 1024 * 1024;
 
 function tooLarge(file: string, size: string): ProblemInfo {

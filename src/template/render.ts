@@ -8,7 +8,7 @@ const hb = Handlebars.create();
 
 /** Helpers available in every template and string argument. */
 const helpers: Record<string, Handlebars.HelperDelegate> = {
-  // A port in [lo, hi] derived from a name: stable across runs, different between hosts (i2pd_port's default).
+  // A port in [lo, hi] derived from a name: stable across runs, different between hosts (a service's listening port, say).
   stable_port: (name: unknown, lo: unknown, hi: unknown) => {
     const low = Number(lo);
     const span = Number(hi) - low + 1;
@@ -26,7 +26,7 @@ const helpers: Record<string, Handlebars.HelperDelegate> = {
   join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : ''),
   json: (value: unknown) => JSON.stringify(value),
   // A list from a list, a single value or nothing: `#each` over a string silently renders nothing, so a YAML scalar
-  // written where a list was meant (onlynet: i2p) would vanish without a word.
+  // written where a list was meant (servers: ntp.example.org) would vanish without a word.
   list: (value: unknown) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
   bool: (value: unknown) => (value === true || value === 'true' || value === 1 || value === '1' || value === 'yes' ? 1 : 0),
 };

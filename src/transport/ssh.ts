@@ -4,19 +4,16 @@ import { randomBytes } from 'node:crypto';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import type { ShellText } from '../shell/quote.js';
+import { SshCommand, type CommandHooks } from './ssh-command.js';
 import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from './types.js';
 
 /**
  * Channels per connection by default. OpenSSH allows 10 sessions (MaxSessions) but frees a closed one a moment
- * late: measured over 300 `true`s, 8 at once got 36 "no more sessions" refusals (each retried, each an error line
- * in the host's auth log), 6 got none at 90% of the throughput (436 vs 485 commands/s). 6 also leaves room for
- * the kill commands of timed-out ones.
+ * late: with 8 at once, a stream of short commands draws "no more sessions" refusals (each retried, each an error
+ * line in the host's auth log); 6 draws none for most of the throughput. 6 also leaves room for the kill commands
+ * of timed-out ones.
  */
 export const DEFAULT_MAX_CHANNELS = 6;
-/** After SIGTERM, how long a timed-out command gets before SIGKILL. */
-const KILL_GRACE_MS = 1000;
-/** After the kill, how long to wait for sshd to close the channel before closing it ourselves. */
-const CLOSE_GRACE_MS = 3000;
 
 // Every command first prints its session's pid on stderr behind this marker (stripped from the result). sshd
 // starts each command in a new session (setsid), so that pid is also the process group of everything the command
@@ -197,104 +194,15 @@ export class SshTransport implements Transport {
 
   #collect(text: string, options: ExecOptions): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
-      let channel: ClientChannel | undefined;
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let errText = ''; // latin1 view of stderr until the pid marker is found (marker bytes are ASCII)
-      let pid: number | undefined;
-      let mark: { start: number; end: number } | undefined;
-      let code: number | null = null;
-      let exitSignal: string | undefined;
-      let exited = false;
-      let stopping = false;
-      let timedOut = false;
-      const timers: NodeJS.Timeout[] = [];
-      let done = false;
-
-      const cleanup = () => {
-        done = true;
-        timers.forEach(clearTimeout);
-        options.signal?.removeEventListener('abort', onAbort);
-        this.#running.delete(running);
+      const hooks: CommandHooks = {
+        pidMark: PID_RE,
+        killGroup: (pid, signal) => this.#killGroup(pid, signal),
+        lostError: () => (this.#lost ? this.#lostError('while running a command') : undefined),
+        forget: (command) => this.#running.delete(command),
       };
-      const finish = () => {
-        if (done) return;
-        cleanup();
-        let errBytes = Buffer.concat(err);
-        if (mark) errBytes = Buffer.concat([errBytes.subarray(0, mark.start), errBytes.subarray(mark.end)]);
-        resolve({
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: errBytes.toString('utf8'),
-          code,
-          ...(exitSignal ? { signal: exitSignal } : {}),
-          ...(timedOut ? { timedOut } : {}),
-        });
-      };
-      const running: Running = {
-        fail: (error) => {
-          if (done) return;
-          cleanup();
-          channel?.destroy();
-          reject(error);
-        },
-      };
-      this.#running.add(running);
-
-      const kill = () => {
-        if (pid === undefined) return; // killed as soon as the marker arrives
-        this.#killGroup(pid, 'TERM');
-        timers.push(setTimeout(() => this.#killGroup(pid!, 'KILL'), KILL_GRACE_MS));
-      };
-      const stop = () => {
-        if (stopping || done) return;
-        stopping = true;
-        kill();
-        timers.push(
-          setTimeout(() => {
-            channel?.close();
-            finish();
-          }, KILL_GRACE_MS + CLOSE_GRACE_MS),
-        );
-      };
-      const onAbort = () => stop();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.timeoutMs !== undefined) {
-        timers.push(setTimeout(() => ((timedOut = true), stop()), options.timeoutMs));
-      }
-
-      const attach = (ch: ClientChannel) => {
-        channel = ch;
-        // Failed (connection lost, closed) while the channel was being opened: run nothing.
-        if (done) return void ch.close();
-        ch.on('data', (d: Buffer) => out.push(d));
-        ch.stderr.on('data', (d: Buffer) => {
-          err.push(d);
-          if (pid !== undefined) return;
-          errText += d.toString('latin1');
-          const m = PID_RE.exec(errText);
-          if (!m) return;
-          pid = Number(m[1]);
-          mark = { start: m.index, end: m.index + m[0].length };
-          errText = '';
-          if (stopping) kill();
-        });
-        ch.on('exit', (c: number | null, s?: string) => {
-          exited = true;
-          code = typeof c === 'number' ? c : null;
-          if (s) exitSignal = s;
-        });
-        ch.on('error', () => {
-          /* reported through 'close' or the connection's own events */
-        });
-        ch.on('close', () => {
-          if (exited || stopping) return finish();
-          // No exit status: sshd closes channels without one only when the connection is going away. The
-          // connection's own close event may come a moment after the channel's.
-          setTimeout(() => (this.#lost ? running.fail(this.#lostError('while running a command')) : finish()), 100);
-        });
-        ch.end(options.stdin ?? '');
-      };
-      this.#openChannel(text, attach).catch((e: Error) => running.fail(e));
+      const command = new SshCommand(options, hooks, resolve, reject);
+      this.#running.add(command);
+      this.#openChannel(text, (ch) => command.attach(ch)).catch((e: Error) => command.fail(e));
     });
   }
 }

@@ -2,6 +2,8 @@
 // The CLI: argv → options → library calls. Nothing here knows how a run works; it only wires commands to the
 // library. Built into dist/cli/provision.cjs by scripts/bundle.mjs; the `provision` command is scripts/launcher.mjs.
 import './zod-config.js';
+// The library, published for project modules: they import `provision` and get this copy (src/modules/local-hooks.ts).
+import '../index.js';
 import { Command } from 'commander';
 import { registerRun } from './run.js';
 import { registerInspect } from './inspect.js';

@@ -1,7 +1,5 @@
 // The library: everything the CLI does, a TypeScript program can do by importing from here.
 import './modules/index.js';
-import * as library from './index.js';
-import { publishLibrary } from './modules/local-hooks.js';
 
 export { loadPlaybook, loadPlaybookFromString, type PlaybookSource } from './playbook/load.js';
 export {
@@ -42,6 +40,3 @@ export type { Playbook, Play, Task } from './playbook/types.js';
 export type { Inventory, Host, Connection } from './inventory/types.js';
 export type { Transport, ExecResult } from './transport/types.js';
 export { loadInventoryArg as loadInventorySource } from './inventory/arg.js';
-
-// Project modules get this very copy for `import ... from 'provision'` (src/modules/local-hooks.ts).
-publishLibrary(library);

@@ -2,8 +2,6 @@
 // The CLI: argv → options → library calls. Nothing here knows how a run works; it only wires commands to the
 // library. Built into dist/cli/provision.cjs by scripts/bundle.mjs; the `provision` command is scripts/launcher.mjs.
 import './zod-config.js';
-// The library, published for project modules: they import `provision` and get this copy (src/modules/local-hooks.ts).
-import '../index.js';
 import { Command } from 'commander';
 import { registerRun } from './run.js';
 import { registerInspect } from './inspect.js';
@@ -11,6 +9,12 @@ import { registerLab } from './lab.js';
 import { registerSchema } from './schema.js';
 import { registerAdhoc } from './adhoc.js';
 import { exitWithError } from './errors.js';
+import * as library from '../index.js';
+import { publishLibrary } from '../modules/local-hooks.js';
+
+// A project module's `import ... from 'provision'` gets this bundle's copy of the library: nothing more to load, and
+// one copy of every class in the process (src/modules/local-hooks.ts).
+publishLibrary(library);
 
 const program = new Command()
   .name('provision')

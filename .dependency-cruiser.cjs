@@ -3,11 +3,11 @@
 const LAYERS = [
   ['base', '^src/(errors|brand|local-read|confined-path)\\.ts$|^src/(shell|source|text|process)/'],
   ['core-io', '^src/(template|transport|expr)/'],
-  ['modules', '^src/(facts|modules)/'],
+  ['modules', '^src/(facts|modules|collections)/'],
   ['inventory', '^src/inventory/'],
   ['playbook', '^src/playbook/'],
   ['runner', '^src/runner/'],
-  ['outputs', '^src/(report|schema|collections)/'],
+  ['outputs', '^src/(report|schema)/'],
   ['library', '^src/index\\.ts$'],
   ['cli', '^src/cli/'],
 ];
@@ -26,10 +26,10 @@ module.exports = {
     ...upward,
     {
       name: 'no-circular',
-      comment: 'a circle makes load order matter and hides which file owns a concept',
+      comment: 'a circle makes load order matter and hides which file owns a concept (a collection is a plugin the library imports by name at run time: a loop through collections/ is how plugins work)',
       severity: 'error',
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { pathNot: '^collections/' } },
     },
     {
       name: 'lab-uses-base-only',

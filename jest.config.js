@@ -10,7 +10,11 @@ const transform = {
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^provision$': '<rootDir>/src/index.ts' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^provision$': '<rootDir>/src/index.ts',
+    '^provision/collections/(\\w+)$': '<rootDir>/collections/$1/index.ts',
+  },
   transform,
   testEnvironment: 'node',
 };

@@ -31,6 +31,20 @@ const ssh2Addon = {
   },
 };
 
+/**
+ * `provision` and `provision/collections/NAME` resolve to the sources: the bundled collections (src/collections/
+ * defaults.ts) become part of the bundle and share its module registry, as they share the library's in dist/.
+ */
+const selfReference = {
+  name: 'self-reference',
+  setup(b) {
+    b.onResolve({ filter: /^provision(\/collections\/\w+)?$/ }, (args) => {
+      const name = /^provision\/collections\/(\w+)$/.exec(args.path)?.[1];
+      return { path: join(root, name ? `collections/${name}/index.ts` : 'src/index.ts') };
+    });
+  },
+};
+
 // Written whole and renamed into place, so a CLI started meanwhile (tests run in parallel) never reads half a file.
 const put = (file, contents, mode = 0o644) => {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -48,7 +62,7 @@ const { outputFiles } = await build({
   target: 'node20',
   // Native addons stay in node_modules (cpu-features is ssh2's optional one).
   external: ['cpu-features', ADDON],
-  plugins: [ssh2Addon],
+  plugins: [ssh2Addon, selfReference],
   // The only import.meta in src/ finds the bundled templates/ from dist/<dir>/<file>: the bundle sits at that depth.
   define: { 'import.meta.url': '__provisionUrl' },
   banner: { js: "const __provisionUrl = require('node:url').pathToFileURL(__filename).href;" },

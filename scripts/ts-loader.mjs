@@ -13,6 +13,11 @@ let ts;
 
 /** `./x.js` imported from a .ts file means `./x.ts` when only that exists (NodeNext style imports). */
 export async function resolve(specifier, context, next) {
+  // The package's own name, from its sources (as jest.config.js and tsconfig.json map it).
+  const self = /^provision(?:\/collections\/(\w+))?$/.exec(specifier);
+  if (self && context.parentURL?.endsWith('.ts')) {
+    return next(new URL(self[1] ? `../collections/${self[1]}/index.ts` : '../src/index.ts', import.meta.url).href, context);
+  }
   if (context.parentURL?.endsWith('.ts') && /^(\.{1,2}\/|\/).*\.js$/.test(specifier)) {
     const url = new URL(specifier, context.parentURL);
     if (!existsSync(fileURLToPath(url))) return next(specifier.replace(/\.js$/, '.ts'), context);

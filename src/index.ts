@@ -26,6 +26,11 @@ export type { RunEvent, HostResultEvent, Recap, HostStatus, EventListener } from
 export { defineModule, type ModuleDef, type ModuleContext, type Plan, type Step, type Probe } from './modules/define.js';
 export { registerModule, getModule, moduleNames } from './modules/registry.js';
 export { readModuleDir, loadLocalModules, type ModuleFromFile } from './modules/local.js';
+export { defineChecker, registerChecker, getChecker, checkerNames, type ContentChecker, type CheckedFile } from './modules/checkers.js';
+export { defineCollection, type Collection } from './collections/define.js';
+export { loadDefaultCollections, registerCollection, collectionNames } from './collections/load.js';
+export { closest } from './source/suggest.js';
+export { climbOut } from './confined-path.js';
 // zod, for a module's argument schema: a project module imports everything from provision, even with no node_modules.
 export { z } from 'zod';
 export { playbookJsonSchema, inventoryJsonSchema, moduleReference, generatedFiles, schemaFiles } from './schema/index.js';
@@ -35,6 +40,7 @@ export { JunitCollector } from './report/junit.js';
 export { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from './errors.js';
 export { readLocalFile, type LocalRead } from './local-read.js';
 export { quote, cmd, sh, ShellText } from './shell/quote.js';
+export { keyValues, keyValuePairs, outputSections } from './text/probe-output.js';
 export { Secret } from './shell/secret.js';
 export type { Playbook, Play, Task } from './playbook/types.js';
 export type { Inventory, Host, Connection } from './inventory/types.js';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ProvisionError } from '../errors.js';
 import { DEFAULT_DOCS_FILE, DEFAULT_SCHEMA_DIR, generatedFiles, staleFiles, staleMessage } from '../schema/index.js';
+import { loadDefaultCollections } from '../collections/load.js';
 import '../modules/index.js';
 import type { ModuleDef } from '../modules/define.js';
 import { readModuleDir } from '../modules/local.js';
@@ -19,6 +20,7 @@ export function registerSchema(program: Command): void {
     .option('--modules <dir>', "also accept tasks using the modules in DIR (a project's modules/ folder); repeatable", (dir: string, dirs: string[]) => [...dirs, dir], [] as string[])
     .option('--check', 'write nothing; fail (exit 5) when a file is not what would be written')
     .action(async (opts: { out: string; docs?: string | true; modules: string[]; check?: boolean }) => {
+      await loadDefaultCollections();
       const docsFile = opts.docs === true ? DEFAULT_DOCS_FILE : opts.docs;
       const extraModules = await modulesOf(opts.modules);
       const files = generatedFiles({ schemaDir: opts.out.replace(/\/+$/, '') || '.', docsFile, extraModules });

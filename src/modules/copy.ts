@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ProvisionError } from '../errors.js';
 import { readLocalFile } from '../local-read.js';
+import { checkContent } from './checkers.js';
 import { defineModule, type ModuleContext } from './define.js';
 import { contentFile, contentFileArgs, contentProbe, contentResult, planContent, type ContentFile } from './files/content.js';
 import type { FileState } from './files/state.js';
@@ -63,6 +64,7 @@ export const copy = defineModule<CopyArgs, ContentFile, FileState>({
   args,
   async prepare(a, ctx) {
     const data = a.content !== undefined ? Buffer.from(a.content, 'utf8') : await readSource(a.src!, ctx);
+    if (a.lint) checkContent(a.lint, data.toString('utf8'), { file: a.dest, host: ctx.host });
     return contentFile(a, data);
   },
   probe: contentProbe,

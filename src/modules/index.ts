@@ -13,7 +13,6 @@ import { shell } from './shell.js';
 import { template } from './template.js';
 import { wait_for } from './wait_for.js';
 import { apt } from './apt.js';
-import { bitcoin_rpcauth } from './bitcoin_rpcauth.js';
 import { get_url } from './get_url.js';
 import { group } from './group.js';
 import { service } from './service.js';
@@ -22,7 +21,7 @@ import { unarchive } from './unarchive.js';
 import { user } from './user.js';
 
 /** Every module this package ships, by name. */
-export const builtinModules: readonly ModuleDef[] = [apt, assert, bitcoin_rpcauth, command, copy, debug, fail, file, get_url, group, service, set_fact, shell, template, ufw, unarchive, user, wait_for] as ModuleDef[];
+export const builtinModules: readonly ModuleDef[] = [apt, assert, command, copy, debug, fail, file, get_url, group, service, set_fact, shell, template, ufw, unarchive, user, wait_for] as ModuleDef[];
 
 /** Registers every built-in module (idempotent). */
 export function registerBuiltinModules(): void {
@@ -31,4 +30,4 @@ export function registerBuiltinModules(): void {
 
 registerBuiltinModules();
 
-export { apt, assert, bitcoin_rpcauth, command, copy, debug, fail, file, get_url, group, service, set_fact, shell, template, ufw, unarchive, user, wait_for };
+export { apt, assert, command, copy, debug, fail, file, get_url, group, service, set_fact, shell, template, ufw, unarchive, user, wait_for };

@@ -17,3 +17,8 @@ export function getModule(name: string): ModuleDef | undefined {
 export function moduleNames(): string[] {
   return [...modules.keys()].sort();
 }
+
+/** Forgets every module (a program or test that wants only its own set; registerBuiltinModules() brings them back). */
+export function clearModules(): void {
+  modules.clear();
+}

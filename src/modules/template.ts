@@ -2,10 +2,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ProvisionError, ProvisionErrors } from '../errors.js';
+import { ProvisionError } from '../errors.js';
+import { checkContent } from './checkers.js';
 import { readLocalFile } from '../local-read.js';
-import { checkBitcoinConf } from '../bitcoin/check.js';
-import { checkI2pdConf } from '../i2pd/check.js';
 import { Secret, type Masker } from '../shell/secret.js';
 import { render } from '../template/render.js';
 import { defineModule } from './define.js';
@@ -15,16 +14,7 @@ import type { FileState } from './files/state.js';
 const args = z.strictObject({
   src: z.string().min(1).describe('The Handlebars template (a regular file, at most 4 MB): absolute, or found in the template folders, then the playbook\'s templates/ folder'),
   ...contentFileArgs,
-  lint: z
-    .enum(['bitcoin.conf', 'i2pd.conf'])
-    .optional()
-    .describe('Check the rendered text on the control machine before anything is written: every key a real option, no known-fatal combination'),
 });
-
-const linters = {
-  'bitcoin.conf': checkBitcoinConf,
-  'i2pd.conf': checkI2pdConf,
-} as const;
 
 /** The largest template source: it is rendered in memory for every host. */
 export const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
@@ -75,12 +65,8 @@ export const template = defineModule<TemplateArgs, ContentFile, FileState>({
     }
     const source = (await readLocalFile(path, { what: 'template', maxBytes: MAX_TEMPLATE_BYTES, signal: ctx.signal, tooLargeFix: 'split it into several templates' })).toString('utf8');
     const text = render(source, revealSecrets(ctx.vars, ctx.masker) as Record<string, unknown>, { file: path });
-    if (a.lint) {
-      const errors = linters[a.lint](text, { file: `${a.dest} (rendered from ${a.src})`, host: ctx.host });
-      if (errors.length) throw new ProvisionErrors(errors.map((e) => e.problem));
-    }
-    const { lint: _lint, ...fileArgs } = a;
-    return contentFile(fileArgs, Buffer.from(text, 'utf8'));
+    if (a.lint) checkContent(a.lint, text, { file: `${a.dest} (rendered from ${a.src})`, host: ctx.host });
+    return contentFile(a, Buffer.from(text, 'utf8'));
   },
   probe: contentProbe,
   plan: planContent,

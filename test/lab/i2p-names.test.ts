@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { checkI2pdConf } from '../../src/i2pd/check.js';
+import { checkI2pdConf } from '../../collections/bitcoin_i2p/i2pd/check.js';
 import { b32Address, parseKnownRouters, tunnelsReady } from '../../src/lab/i2p-probe.js';
 import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../src/lab/i2p.js';
 import { labUp } from '../../src/lab/index.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { checkRpcAuth } from '../../src/bitcoin/rpcauth.js';
+import { checkRpcAuth } from '../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
 import { createLabKey } from '../../src/lab/inventory.js';
 import { loadPlaybook } from '../../src/playbook/load.js';
 import '../../src/modules/index.js';

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateRpcPassword } from '../../src/bitcoin/rpcauth.js';
+import { loadOrCreateRpcPassword } from '../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
 import { loadInventoryArg } from '../../src/inventory/arg.js';
 import { sshConfigFor } from '../../src/inventory/ssh-config.js';
 import { loadPlaybook } from '../../src/playbook/load.js';

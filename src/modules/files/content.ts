@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { lintArg } from '../checkers.js';
 import type { FileDiff, ModuleContext, Plan, Probe, StepResult } from '../define.js';
 import { attrStep, groupArg, modeArg, ownerArg, type WantedAttrs } from './attrs.js';
 import { DIFF_CONTENT_LIMIT, fileStateScript, parseFileState, type FileState } from './state.js';
@@ -24,6 +25,7 @@ export const contentFileArgs = {
     .optional()
     .describe('Command run on the new file before it replaces the old one (%s is its path, e.g. "visudo -cf %s"); no shell features'),
   force: z.boolean().default(true).describe('Replace the file when its content differs; false only creates a missing file'),
+  lint: lintArg.optional(),
 };
 
 /** A file whose bytes the control machine already has. */

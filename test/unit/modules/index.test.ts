@@ -6,7 +6,7 @@ import { modeArg } from '../../../src/modules/files/attrs.js';
 
 describe('the built-in modules', () => {
   it('are registered on import', () => {
-    expect(builtinModules.map((m) => m.name).sort()).toEqual(['apt', 'assert', 'bitcoin_rpcauth', 'command', 'copy', 'debug', 'fail', 'file', 'get_url', 'group', 'service', 'set_fact', 'shell', 'template', 'ufw', 'unarchive', 'user', 'wait_for']);
+    expect(builtinModules.map((m) => m.name).sort()).toEqual(['apt', 'assert', 'command', 'copy', 'debug', 'fail', 'file', 'get_url', 'group', 'service', 'set_fact', 'shell', 'template', 'ufw', 'unarchive', 'user', 'wait_for']);
     for (const m of builtinModules) expect(getModule(m.name)).toBe(m);
   });
 

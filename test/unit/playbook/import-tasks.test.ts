@@ -6,7 +6,7 @@ import { ProvisionErrors, formatProblem } from '../../../src/errors.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
 import { registerTestModules } from './test-modules.js';
 
-registerTestModules();
+await registerTestModules();
 const F = 'test/fixtures/playbooks/imports';
 
 describe('import_tasks', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadPlaybook, loadPlaybookFromString } from '../../../src/playbook/load.js';
 import { problemsOf, registerTestModules } from './test-modules.js';
 
-registerTestModules();
+await registerTestModules();
 const F = 'test/fixtures/playbooks';
 
 describe('loadPlaybook on a good playbook', () => {

@@ -3,7 +3,7 @@ import { checkModuleArgs, parseKeyValues, readModuleArgs, resolveModuleName } fr
 import { getModule } from '../../../src/modules/registry.js';
 import { registerTestModules } from './test-modules.js';
 
-registerTestModules();
+await registerTestModules();
 const apt = getModule('apt')!;
 const command = getModule('command')!;
 

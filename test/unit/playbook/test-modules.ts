@@ -1,13 +1,19 @@
 // Small modules registered by the loader tests, so that they do not depend on the real modules' schemas.
 import { z } from 'zod';
 import { defineModule } from '../../../src/modules/define.js';
-import { registerModule } from '../../../src/modules/registry.js';
+import { clearModules, registerModule } from '../../../src/modules/registry.js';
+import { loadDefaultCollections } from '../../../src/collections/load.js';
 import { isUserError, formatProblem, ProvisionErrors } from '../../../src/errors.js';
 
 const noop = () => ({ steps: [] });
 
-/** Registers apt, command, debug, service, copy and ping test modules. */
-export function registerTestModules(): void {
+/**
+ * Makes the registry hold only the apt, command, debug, service, copy and ping test modules. The bundled collections
+ * are loaded first (loading them imports the library, which registers the built-ins), so no later load adds any.
+ */
+export async function registerTestModules(): Promise<void> {
+  await loadDefaultCollections();
+  clearModules();
   registerModule(
     defineModule({
       name: 'apt',

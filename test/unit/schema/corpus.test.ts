@@ -14,7 +14,7 @@ import { registerTestModules } from '../playbook/test-modules.js';
 import { compile, errorLines, errorPositions } from './validator.js';
 import type { ValidateFunction } from 'ajv';
 
-registerTestModules();
+await registerTestModules();
 
 /** The loader's problem codes whose badness is beyond a JSON Schema, and why. */
 const BEYOND_A_SCHEMA: Record<string, string> = {

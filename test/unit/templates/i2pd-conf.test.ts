@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkI2pdConf, parseI2pdConf } from '../../../src/i2pd/check.js';
-import { I2PD_OPTIONS } from '../../../src/i2pd/options.js';
+import { checkI2pdConf, parseI2pdConf } from '../../../collections/bitcoin_i2p/i2pd/check.js';
+import { I2PD_OPTIONS } from '../../../collections/bitcoin_i2p/i2pd/options.js';
 
 const errors = (text: string) => checkI2pdConf(text, { file: 'i2pd.conf' }).map((e) => e.message);
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { checkBitcoinConf } from '../../../src/bitcoin/check.js';
-import { checkRpcAuth } from '../../../src/bitcoin/rpcauth.js';
-import { checkI2pdConf, parseI2pdConf } from '../../../src/i2pd/check.js';
-import { I2PD_OPTIONS } from '../../../src/i2pd/options.js';
+import { checkBitcoinConf } from '../../../collections/bitcoin_i2p/bitcoin/check.js';
+import { checkRpcAuth } from '../../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
+import { checkI2pdConf, parseI2pdConf } from '../../../collections/bitcoin_i2p/i2pd/check.js';
+import { I2PD_OPTIONS } from '../../../collections/bitcoin_i2p/i2pd/options.js';
 import { render } from '../../../src/template/render.js';
 import * as vars from './vars.js';
 

@@ -1,6 +1,6 @@
 // The variable sets the template tests render with: the defaults (only what is required) and a variant that sets
 // everything, shaped like the lab's private I2P network (LAB.md) and a signet node.
-import { stableRpcAuth } from '../../../src/bitcoin/rpcauth.js';
+import { stableRpcAuth } from '../../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
 
 /** A .b32.i2p host name (52 base32 characters). */
 export const PEER_A = `${'a'.repeat(51)}q.b32.i2p`;

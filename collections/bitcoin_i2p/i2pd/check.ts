@@ -1,7 +1,6 @@
 // Checks a rendered i2pd.conf on the control machine, before it reaches a host: i2pd reads it with
 // boost::program_options and exits at start on an unknown key, a repeated key, a bad value or a malformed line.
-import { ProvisionError } from '../errors.js';
-import { closest } from '../source/suggest.js';
+import { closest, ProvisionError } from 'provision';
 import { I2PD_OPTIONS, I2PD_OPTIONS_VERSION } from './options.js';
 
 /** One `key = value` line of an i2pd.conf, with the key in its full `section.key` form. */

@@ -1,7 +1,6 @@
 // Combinations and values of bitcoin.conf that Bitcoin Core v29 refuses at start (src/init.cpp
 // AppInitParameterInteraction / AppInitMain, node/blockmanager_args.cpp, httprpc.cpp), or that silently do nothing.
-import type { ProblemInfo } from '../errors.js';
-import { closest } from '../source/suggest.js';
+import { closest, type ProblemInfo } from 'provision';
 import { DEBUG_CATEGORIES, NETWORKS, type Chain } from './options.js';
 import { effective, effectiveBool, type ParsedConf } from './parse.js';
 

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRpcAuth, generateRpcPassword, loadOrCreateRpcPassword, makeRpcAuth, stableRpcAuth } from '../../../src/bitcoin/rpcauth.js';
-import type { ProvisionError } from '../../../src/errors.js';
+import { checkRpcAuth, generateRpcPassword, loadOrCreateRpcPassword, makeRpcAuth, stableRpcAuth } from '../../../../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
+import type { ProvisionError } from '../../../../../src/errors.js';
 
 // share/rpcauth/rpcauth.py's password_to_hmac, run by python3 itself: the reference our HMAC must equal.
 const pythonHmac = (salt: string, password: string) => execFileSync('python3', ['-c',

@@ -4,9 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import { ProvisionError } from '../errors.js';
-import { cmd } from '../shell/quote.js';
-import { readLocalFile } from '../local-read.js';
+import { cmd, ProvisionError, readLocalFile } from 'provision';
 
 /** A password like rpcauth.py's generate_password(): 32 random bytes, URL-safe base64 (44 characters). */
 export function generateRpcPassword(): string {

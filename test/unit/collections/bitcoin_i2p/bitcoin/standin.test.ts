@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeRpcAuth } from '../../../src/bitcoin/rpcauth.js';
-import { makeStandinTarball, STANDIN_SCRIPT } from '../../standin/make-tarball.js';
+import { makeRpcAuth } from '../../../../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
+import { makeStandinTarball, STANDIN_SCRIPT } from '../../../../standin/make-tarball.js';
 import { b32Of, startFakeSam, type FakeSam } from './fake-sam.js';
 
 const root = mkdtempSync(join(tmpdir(), 'standin-test-'));

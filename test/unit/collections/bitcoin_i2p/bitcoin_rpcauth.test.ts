@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRpcAuth, loadOrCreateRpcPassword } from '../../../src/bitcoin/rpcauth.js';
-import { bitcoin_rpcauth } from '../../../src/modules/bitcoin_rpcauth.js';
-import { runModule, testContext } from '../../helpers/module-harness.js';
+import { checkRpcAuth, loadOrCreateRpcPassword } from '../../../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
+import { bitcoin_rpcauth } from '../../../../collections/bitcoin_i2p/modules/bitcoin_rpcauth.js';
+import { runModule, testContext } from '../../../helpers/module-harness.js';
 
 const RPCAUTH = /^rpcauth=provision:[0-9a-f]{32}\$[0-9a-f]{64}$/;
 

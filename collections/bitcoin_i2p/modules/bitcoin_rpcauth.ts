@@ -2,11 +2,8 @@
 // file on the control machine (created on first use) or comes from the user; it never reaches a host, a log or a fact.
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { generateRpcPassword, loadOrCreateRpcPassword, readPasswordFile, stableRpcAuth } from '../bitcoin/rpcauth.js';
-import { climbOut } from '../confined-path.js';
-import { ProvisionError } from '../errors.js';
-import { defineModule } from './define.js';
+import { climbOut, defineModule, ProvisionError, z } from 'provision';
 
 const args = z.strictObject({
   user: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('provision').describe('RPC user name'),

@@ -1,8 +1,7 @@
 // The control-side check of a rendered bitcoin.conf: bitcoind only logs a warning for an unknown key and quietly
 // ignores settings in the wrong section, so every typo would silently switch a feature off. Nothing that fails here
 // is ever written to a host.
-import { ProvisionError, type Where } from '../errors.js';
-import { closest } from '../source/suggest.js';
+import { closest, ProvisionError, type Where } from 'provision';
 import { BITCOIN_OPTIONS, BITCOIN_OPTIONS_VERSION, CHAINS, FLAG_OPTIONS, LIST_OPTIONS, NETWORK_ONLY, NO_NEGATION } from './options.js';
 import { chainSelectors, isChain, parseBitcoinConf, selectedChain, type ConfEntry, type ParsedConf } from './parse.js';
 import { combinationProblems, type Problem } from './rules.js';

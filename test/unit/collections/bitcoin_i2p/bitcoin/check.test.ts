@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkBitcoinConf } from '../../../src/bitcoin/check.js';
-import { makeRpcAuth } from '../../../src/bitcoin/rpcauth.js';
+import { checkBitcoinConf } from '../../../../../collections/bitcoin_i2p/bitcoin/check.js';
+import { makeRpcAuth } from '../../../../../collections/bitcoin_i2p/bitcoin/rpcauth.js';
 
 const PEER = `${'a'.repeat(51)}q.b32.i2p`;
 const RPCAUTH = makeRpcAuth('u', 'p', '00').line;

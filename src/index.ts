@@ -1,7 +1,22 @@
 // The library: everything the CLI does, a TypeScript program can do by importing from here.
 import './modules/index.js';
 
-export { loadPlaybook } from './playbook/load.js';
+export { loadPlaybook, loadPlaybookFromString, type PlaybookSource } from './playbook/load.js';
+export {
+  playbook,
+  type PlaybookBuilder,
+  type BuildOptions,
+  type PlaySpec,
+  type TaskSpec,
+  type HandlerSpec,
+  type ImportTasksSpec,
+  type ImportPlaybookSpec,
+  type ModuleCall,
+  type ArgsOf,
+  type BuiltinModules,
+  type Loose,
+  type Templated,
+} from './playbook/builder.js';
 export { loadInventory, inventoryFromList } from './inventory/load.js';
 export { selectHosts } from './inventory/select.js';
 export { buildVars, parseExtraVars } from './playbook/vars.js';
@@ -10,11 +25,13 @@ export { runPlaybook, exitCodeFor, type RunOptions, type RunSummary } from './ru
 export type { RunEvent, HostResultEvent, Recap, HostStatus, EventListener } from './runner/events.js';
 export { defineModule, type ModuleDef, type ModuleContext, type Plan, type Step, type Probe } from './modules/define.js';
 export { registerModule, getModule, moduleNames } from './modules/registry.js';
+export { readModuleDir, loadLocalModules, type ModuleFromFile } from './modules/local.js';
 export { defineChecker, registerChecker, getChecker, checkerNames, type ContentChecker, type CheckedFile } from './modules/checkers.js';
 export { defineCollection, type Collection } from './collections/define.js';
 export { loadDefaultCollections, registerCollection, collectionNames } from './collections/load.js';
 export { closest } from './source/suggest.js';
 export { climbOut } from './confined-path.js';
+// zod, for a module's argument schema: a project module imports everything from provision, even with no node_modules.
 export { z } from 'zod';
 export { playbookJsonSchema, inventoryJsonSchema, moduleReference, generatedFiles, schemaFiles } from './schema/index.js';
 export { humanReporter } from './report/human.js';

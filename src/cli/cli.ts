@@ -9,6 +9,12 @@ import { registerLab } from './lab.js';
 import { registerSchema } from './schema.js';
 import { registerAdhoc } from './adhoc.js';
 import { exitWithError } from './errors.js';
+import * as library from '../index.js';
+import { publishLibrary } from '../modules/local-hooks.js';
+
+// A project module's `import ... from 'provision'` gets this bundle's copy of the library: nothing more to load, and
+// one copy of every class in the process (src/modules/local-hooks.ts).
+publishLibrary(library);
 
 const program = new Command()
   .name('provision')

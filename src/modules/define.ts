@@ -79,12 +79,16 @@ export interface StepResult {
   result: ExecResult;
 }
 
-/** A module: one file, one definition. `A` is the parsed arguments, `R` what `prepare` turns them into, `P` the probe's state. */
-export interface ModuleDef<A = any, R = A, P = any> {
+/**
+ * A module: one file, one definition. `A` is the parsed arguments, `R` what `prepare` turns them into, `P` the probe's
+ * state, `I` the arguments as written (known when defineModule infers it from `args`; the playbook builder types
+ * a task's arguments with it).
+ */
+export interface ModuleDef<A = any, R = A, P = any, I = any> {
   name: string;
   /** One line for the module reference. */
   summary: string;
-  args: z.ZodType<A, any>;
+  args: z.ZodType<A, I>;
   /**
    * Example tasks for the module reference (`provision schema --docs`), as YAML text: a list of tasks that use the
    * module. Default: the built-in src/modules/examples/<name>.yml, if there is one.
@@ -103,6 +107,6 @@ export interface ModuleDef<A = any, R = A, P = any> {
 }
 
 /** Declares a module (an identity function that gives the definition its types). */
-export function defineModule<A, R = A, P = undefined>(def: ModuleDef<A, R, P>): ModuleDef<A, R, P> {
+export function defineModule<A, R = A, P = undefined, I = any>(def: ModuleDef<A, R, P, I>): ModuleDef<A, R, P, I> {
   return def;
 }

@@ -20,8 +20,17 @@ export async function loadPlaybook(file: string, importing: string[] = []): Prom
   return loadPlaybookFromString(await readSourceFile(file, 'playbook'), file, importing);
 }
 
-/** Like loadPlaybook, for text already in memory; `file` names it in errors and anchors relative vars_files. */
-export async function loadPlaybookFromString(text: string, file: string, importing: string[] = []): Promise<Playbook> {
+/** Where playbook text held in memory comes from. */
+export interface PlaybookSource {
+  /** Its name in errors, and the anchor of its relative paths (default: `playbook.yml`, in `dir`). */
+  file?: string;
+  /** The folder a relative `file` is in: its modules/, vars_files and imports are found from here (default: the current folder). */
+  dir?: string;
+}
+
+/** Like loadPlaybook, for text already in memory (`from` as a string is the file's name). */
+export async function loadPlaybookFromString(text: string, from: string | PlaybookSource = {}, importing: string[] = []): Promise<Playbook> {
+  const file = typeof from === 'string' ? from : sourceFile(from);
   const dir = path.dirname(path.resolve(file));
   await loadDefaultCollections();
   await loadLocalModules(dir);
@@ -57,6 +66,11 @@ export async function loadPlaybookFromString(text: string, file: string, importi
   }
   if (problems.length > 0) throw new ProvisionErrors(sortProblems(problems, file));
   return { file, dir, plays };
+}
+
+/** The name playbook text held in memory goes by: its file inside its folder, as given (relative stays relative). */
+export function sourceFile({ file = 'playbook.yml', dir }: PlaybookSource): string {
+  return dir === undefined || path.isAbsolute(file) ? file : path.join(dir, file);
 }
 
 async function parsePlay(raw: unknown, i: number, source: YamlSource, problems: ProblemInfo[]): Promise<Play | undefined> {

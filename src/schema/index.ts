@@ -28,9 +28,17 @@ export function schemaFiles(modules: readonly ModuleDef[] = registeredModules())
   return { 'playbook.json': jsonText(playbookJsonSchema(modules)), 'inventory.json': jsonText(inventoryJsonSchema()) };
 }
 
-/** Every generated file, path → text: the schemas under `schemaDir` and, when `docsFile` is given, the reference. */
-export function generatedFiles(opts: { schemaDir?: string; docsFile?: string; modules?: readonly ModuleDef[] } = {}): Map<string, string> {
-  const modules = opts.modules ?? registeredModules();
+/** `modules` and then `extra`, one per name (an extra module replaces a module of the same name, as registering it would). */
+export function withExtraModules(modules: readonly ModuleDef[], extra: readonly ModuleDef[] = []): ModuleDef[] {
+  return [...new Map([...modules, ...extra].map((def) => [def.name, def])).values()];
+}
+
+/**
+ * Every generated file, path → text: the schemas under `schemaDir` and, when `docsFile` is given, the reference;
+ * for `modules` (default: every registered one) and `extraModules` (project or collection modules, not registered).
+ */
+export function generatedFiles(opts: { schemaDir?: string; docsFile?: string; modules?: readonly ModuleDef[]; extraModules?: readonly ModuleDef[] } = {}): Map<string, string> {
+  const modules = withExtraModules(opts.modules ?? registeredModules(), opts.extraModules);
   const dir = opts.schemaDir ?? DEFAULT_SCHEMA_DIR;
   const files = new Map(Object.entries(schemaFiles(modules)).map(([name, text]) => [`${dir}/${name}`, text]));
   if (opts.docsFile) files.set(opts.docsFile, moduleReference(modules));

@@ -8,7 +8,7 @@ describe('docs/library.md', () => {
   const blocks = [...DOC.matchAll(/^```\w+ ((?:examples|collections)\/\S+)\n([\s\S]*?)^```$/gm)].map((m) => ({ file: m[1], body: m[2] }));
 
   it('shows the three files of examples/custom-module and the bundled collection\'s entry and checkers', () => {
-    expect(blocks.map((b) => b.file)).toEqual(['examples/custom-module/site.ts', 'examples/custom-module/modules/kv_line.mjs', 'examples/custom-module/site.yml', 'collections/bitcoin_i2p/index.ts', 'collections/bitcoin_i2p/checkers.ts']);
+    expect(blocks.map((b) => b.file)).toEqual(['examples/custom-module/site.ts', 'examples/custom-module/modules/kv_line.ts', 'examples/custom-module/site.yml', 'collections/bitcoin_i2p/index.ts', 'collections/bitcoin_i2p/checkers.ts']);
   });
 
   it.each(blocks.map((b) => [b.file, b] as const))('shows %s exactly as it is', (_file, b) => {

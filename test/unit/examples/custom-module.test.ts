@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { converge } from '../../../examples/custom-module/site.js';
+import { converge, site } from '../../../examples/custom-module/site.js';
+import { loadPlaybook } from '../../../src/playbook/load.js';
 import { getModule } from '../../../src/modules/registry.js';
 
 let root: string;
@@ -13,7 +14,15 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('the custom-module example', () => {
-  it('loads modules/kv_line.mjs next to the playbook and converges, then changes nothing', async () => {
+  it('site.ts builds the playbook of site.yml', async () => {
+    const fromYaml = await loadPlaybook('examples/custom-module/site.yml');
+    const built = await site.build({ file: 'site.ts', dir: 'examples/custom-module' });
+    const shape = (pb: typeof built) => pb.plays.map((p) => ({ ...p, pos: undefined, hostsPos: undefined, tasks: p.tasks.map((t) => ({ ...t, pos: undefined })) }));
+    expect(shape(built)).toEqual(shape(fromYaml));
+    expect(built.plays[0].tasks.map((t) => t.module)).toEqual(['file', 'kv_line', 'kv_line']);
+  });
+
+  it('loads modules/kv_line.ts next to the playbook and converges, then changes nothing', async () => {
     const first = await converge(root);
     expect(getModule('kv_line')?.summary).toMatch(/^Ensure KEY=VALUE/);
     expect(first.summary.exitCode).toBe(0);

@@ -1,7 +1,7 @@
 // A project-local module: ensure `key=value` is a line of a file (like a tiny lineinfile). provision loads every
-// .js/.mjs file in the modules/ folder next to a playbook before validating the playbook.
-import { defineModule, sh } from 'provision';
-import { z } from 'zod';
+// .js/.mjs/.ts file in the modules/ folder next to a playbook before validating the playbook (a .ts file with the
+// project's own `typescript` on Node 20). It imports only from provision, zod's `z` included.
+import { defineModule, sh, z } from 'provision';
 
 export const kv_line = defineModule({
   name: 'kv_line',

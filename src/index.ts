@@ -23,6 +23,7 @@ export { JunitCollector } from './report/junit.js';
 export { ProvisionError, ProvisionErrors, type ProblemInfo, type Where } from './errors.js';
 export { readLocalFile, type LocalRead } from './local-read.js';
 export { quote, cmd, sh, ShellText } from './shell/quote.js';
+export { keyValues, keyValuePairs, outputSections } from './text/probe-output.js';
 export { Secret } from './shell/secret.js';
 export type { Playbook, Play, Task } from './playbook/types.js';
 export type { Inventory, Host, Connection } from './inventory/types.js';

@@ -1,6 +1,7 @@
 // Fact gathering: one read-only script per host, and a pure parser of its output.
 import { ProvisionError } from '../errors.js';
 import { sh } from '../shell/quote.js';
+import { keyValuePairs, outputSections } from '../text/probe-output.js';
 import type { Probe } from '../modules/define.js';
 import type { ExecResult } from '../transport/types.js';
 import type { Facts } from './types.js';
@@ -19,35 +20,21 @@ echo '@@ init'
 if [ -d /run/systemd/system ]; then echo systemd; elif [ -d /etc/init.d ]; then echo sysvinit; else echo unknown; fi
 echo '@@ end'`;
 
-/** Splits the script's output into its sections. */
-function sections(stdout: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const line of stdout.split('\n')) {
-    const head = /^@@ (\S+)$/.exec(line);
-    if (head) out.set(head[1], (current = []));
-    else current?.push(line);
-  }
-  return out;
-}
-
-/** KEY=value pairs of an os-release file (quotes and backslash escapes undone, comments skipped). */
+/** KEY=value pairs of an os-release file (quotes and backslash escapes undone, comments skipped; the last one wins). */
 export function parseOsRelease(lines: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of lines) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (!m) continue;
-    let v = m[2];
+  for (const [key, value] of keyValuePairs(lines.map((l) => l.trim()))) {
+    let v = value;
     if (/^".*"$/.test(v)) v = v.slice(1, -1).replace(/\\([\\"$`])/g, '$1');
     else if (/^'.*'$/.test(v)) v = v.slice(1, -1);
-    out[m[1]] = v;
+    out[key] = v;
   }
   return out;
 }
 
 /** Pure: the gather script's output → Facts. Output without the end marker means the script did not finish. */
 export function parseFacts(result: ExecResult): Facts {
-  const s = sections(result.stdout);
+  const s = outputSections(result.stdout, /^@@ (\S+)$/);
   if (!s.has('end')) {
     throw new ProvisionError({
       what: 'could not gather facts: the fact script did not finish',

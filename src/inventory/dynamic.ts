@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ProvisionError, ProvisionErrors, type ProblemInfo } from '../errors.js';
 import type { PathSeg } from '../source/yaml-source.js';
-import type { Locate } from './load.js';
+import type { Locate } from './groups.js';
 import type { RawGroup } from './schema.js';
 
 const GROUP_SHAPE = 'a group (a list of host names, or {"hosts": [...], "vars": {...}, "children": [...]})';

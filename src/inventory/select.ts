@@ -4,6 +4,10 @@ import { ProvisionError } from '../errors.js';
 import { closest } from '../source/suggest.js';
 import type { SourcePos } from '../source/position.js';
 import type { Inventory } from './types.js';
+import { globToRegExp, hasWildcard, type GlobOptions } from '../text/glob.js';
+
+// Host patterns are fnmatch globs, as in Ansible: `*`, `?`, `[abc]`, `[!abc]`; host names compare case-sensitively.
+const FNMATCH: GlobOptions = { classes: true };
 
 /**
  * The hosts a pattern selects, in inventory order, further narrowed by `limit` (itself a pattern). As in Ansible,
@@ -100,8 +104,8 @@ function match(inv: Inventory, term: string, pattern: string, label: string): st
       throw new ProvisionError({ what: `bad regular expression in ${label} "${pattern}": ${(e as Error).message}`, code: 'host-pattern' });
     }
     test = (name) => re.test(name);
-  } else if (/[*?[]/.test(term)) {
-    const re = globToRegExp(term);
+  } else if (hasWildcard(term, FNMATCH)) {
+    const re = globToRegExp(term, FNMATCH);
     test = (name) => re.test(name);
   }
   const groupMatch = (g: string) => (test ? test(g) : g === term);
@@ -123,24 +127,4 @@ function nothing(inv: Inventory, term: string, pattern: string, label: string, d
     ...(near ? { fix: `did you mean "${near}"?` } : {}),
     code: 'host-pattern',
   });
-}
-
-/** fnmatch-style glob (`*`, `?`, `[abc]`, `[!abc]`) as an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        re += body.startsWith('!') ? `[^${body.slice(1)}]` : `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }

@@ -1,6 +1,6 @@
 // Runs control-machine commands for the lab: argument lists only (no shell text), output captured.
-import { spawn } from 'node:child_process';
 import { ProvisionError } from '../errors.js';
+import { runProcess } from '../process/run.js';
 
 /** What a finished command left. */
 export interface RunResult {
@@ -25,44 +25,11 @@ export interface RunOptions {
 export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Runs argv and resolves with its exit code and output; never rejects (a missing program is code 127). */
-export function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const env = options.env ?? { ...process.env, PATH: `${process.env.PATH ?? ''}:${SYSTEM_PATH}`, LC_ALL: 'C' };
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: options.cwd, detached: options.group });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const kill = () => {
-      try {
-        if (options.group && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
-    const timer = options.timeoutMs ? setTimeout(kill, options.timeoutMs) : undefined;
-    const onAbort = kill;
-    if (options.signal?.aborted) kill();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.stdin.on('error', () => {
-      /* the command may exit without reading its input */
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: 127, stdout: '', stderr: String(e) });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve({
-        code: code ?? (signal ? 128 + 9 : 1),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+export async function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  const { input, env, ...rest } = options;
+  const r = await runProcess(argv, { ...rest, stdin: input, env: env ?? { ...process.env, PATH: `${process.env.PATH ?? ''}:${SYSTEM_PATH}`, LC_ALL: 'C' } });
+  // Killed (timeout, abort): the exit code a shell reports for SIGKILL.
+  return { code: r.code ?? (r.signal ? 128 + 9 : 1), stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The last lines a failed command printed (stderr, else stdout), on one line, for an error's `got`. */

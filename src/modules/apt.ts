@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { waitSeconds } from '../source/numbers.js';
 import { cmd, join, sh, ShellText } from '../shell/quote.js';
+import { keyValues, outputSections } from '../text/probe-output.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 
 const packageName = z
@@ -109,36 +110,25 @@ echo "now=$(date +%s)"`));
 export function parseAptProbe(stdout: string): AptState {
   const packages: Record<string, PackageState> = {};
   const pkg = (name: string) => (packages[baseName(name)] ??= {});
-  let section = '';
-  let current = '';
-  let stamp = 0;
-  let lists = 0;
-  let now = 0;
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith('#')) {
-      section = line.slice(1);
-      continue;
-    }
-    if (section === 'dpkg') {
-      const [name, status, version] = line.split('\t');
-      // Second letter of the status is the current state: i = installed (also on hold); a package can appear once per
-      // architecture, and counts as installed when any of them is.
-      if (name && status?.[1] === 'i') pkg(name).installed = version;
-      else if (name) pkg(name);
-    } else if (section === 'policy') {
-      const head = line.match(/^(\S+):$/);
-      if (head) current = head[1];
-      const cand = line.match(/^\s+Candidate: (.+)$/);
-      if (cand && current && cand[1] !== '(none)') pkg(current).candidate = cand[1];
-    } else if (section === 'cache') {
-      const [k, v] = line.split('=');
-      const n = Number(v) || 0;
-      if (k === 'stamp') stamp = n;
-      if (k === 'lists') lists = n;
-      if (k === 'now') now = n;
-    }
+  const sections = outputSections(stdout, /^#(.*)$/);
+  for (const line of sections.get('dpkg') ?? []) {
+    const [name, status, version] = line.split('\t');
+    // Second letter of the status is the current state: i = installed (also on hold); a package can appear once per
+    // architecture, and counts as installed when any of them is.
+    if (name && status?.[1] === 'i') pkg(name).installed = version;
+    else if (name) pkg(name);
   }
-  const newest = Math.max(stamp, lists);
+  let current = '';
+  for (const line of sections.get('policy') ?? []) {
+    const head = line.match(/^(\S+):$/);
+    if (head) current = head[1];
+    const cand = line.match(/^\s+Candidate: (.+)$/);
+    if (cand && current && cand[1] !== '(none)') pkg(current).candidate = cand[1];
+  }
+  const cache = keyValues(sections.get('cache') ?? []);
+  const seconds = (key: string) => Number(cache.get(key)) || 0;
+  const newest = Math.max(seconds('stamp'), seconds('lists'));
+  const now = seconds('now');
   return { packages, ...(newest > 0 && now > 0 ? { cacheAge: Math.max(0, now - newest) } : {}) };
 }
 

@@ -8,6 +8,7 @@ import { join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
 import { attrStep, chownSpec, groupArg, modeArg, ownerArg, type CurrentAttrs } from './files/attrs.js';
 import { sweepStaleTemps, tempTemplate } from './files/write.js';
+import { keyValues } from '../text/probe-output.js';
 
 const args = z.strictObject({
   url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL without spaces').describe('Where to download from (http or https; redirects are followed)'),
@@ -45,7 +46,8 @@ if command -v curl >/dev/null 2>&1; then echo downloader=curl; elif command -v w
 
 /** Parses the probe's `key=value` lines. */
 export function parseGetUrlProbe(stdout: string): GetUrlState {
-  const get = (k: string) => stdout.match(new RegExp(`^${k}=(.*)$`, 'm'))?.[1]?.trim() ?? '';
+  const values = keyValues(stdout);
+  const get = (k: string) => values.get(k) ?? '';
   const [mode, uid, gid, owner, group] = get('attrs').split(' ');
   return {
     dest: (get('dest') || 'missing') as GetUrlState['dest'],

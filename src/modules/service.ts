@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { cmd, sh, type ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './define.js';
+import { keyValues } from '../text/probe-output.js';
 
 const args = z
   .strictObject({
@@ -62,7 +63,8 @@ fi`;
 
 /** Parses the probe's `key=value` lines. */
 export function parseServiceProbe(stdout: string): ServiceState {
-  const get = (k: string) => stdout.match(new RegExp(`^${k}=(.*)$`, 'm'))?.[1]?.trim() ?? '';
+  const values = keyValues(stdout);
+  const get = (k: string) => values.get(k) ?? '';
   if (get('init') === 'systemd') {
     return {
       init: 'systemd',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { join, sh, ShellText } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Plan } from './define.js';
 import { chownSpec, groupArg, ownerArg } from './files/attrs.js';
+import { keyValues } from '../text/probe-output.js';
 
 const FORMATS: Array<[RegExp, string[]]> = [
   [/\.(tar\.gz|tgz)$/, ['-z']],
@@ -61,7 +62,8 @@ ${rest}`;
 
 /** Parses the probe's `key=value` lines. */
 export function parseUnarchiveProbe(stdout: string): UnarchiveState {
-  const get = (k: string) => stdout.match(new RegExp(`^${k}=(.*)$`, 'm'))?.[1]?.trim();
+  const values = keyValues(stdout);
+  const get = (k: string) => values.get(k);
   const creates = get('creates');
   return {
     ...(creates !== undefined ? { creates: creates === 'yes' } : {}),

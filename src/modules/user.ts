@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cmd, sh } from '../shell/quote.js';
 import { defineModule, type Plan } from './define.js';
 import { accountName } from './group.js';
+import { keyValues } from '../text/probe-output.js';
 
 const path = (what: string) => z.string().regex(/^\//, 'an absolute path').describe(what);
 
@@ -38,7 +39,8 @@ export type UserState =
 
 /** Parses the probe's `key=value` lines. */
 export function parseUserProbe(stdout: string): UserState {
-  const get = (k: string) => stdout.match(new RegExp(`^${k}=(.*)$`, 'm'))?.[1] ?? '';
+  const values = keyValues(stdout);
+  const get = (k: string) => values.get(k) ?? '';
   const sameNameGroup = get('samegroup') === 'yes';
   const pw = get('passwd').split(':');
   if (pw.length < 7) return { exists: false, sameNameGroup };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { integerIn, waitSeconds } from '../source/numbers.js';
 import { sh, type ShellText } from '../shell/quote.js';
 import { defineModule, type StepResult } from './define.js';
+import { keyValues } from '../text/probe-output.js';
 
 const args = z
   .strictObject({
@@ -83,7 +84,7 @@ export const wait_for = defineModule<WaitForArgs>({
     changed: false,
   }),
   result: (a, applied: StepResult[]) => {
-    const elapsed = /^elapsed=(\d+)$/m.exec(applied.at(-1)?.result.stdout ?? '')?.[1];
-    return { state: a.state, ...(a.port !== undefined ? { port: a.port, host: a.host } : { path: a.path }), ...(elapsed ? { elapsed: Number(elapsed) } : {}) };
+    const elapsed = keyValues(applied.at(-1)?.result.stdout ?? '').get('elapsed');
+    return { state: a.state, ...(a.port !== undefined ? { port: a.port, host: a.host } : { path: a.path }), ...(elapsed !== undefined && /^\d+$/.test(elapsed) ? { elapsed: Number(elapsed) } : {}) };
   },
 });

@@ -12,7 +12,8 @@ import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.
 import { importFanOut } from './import-count.js';
 import type { Play, Playbook, Task } from './types.js';
 import { readSourceFile } from '../source/yaml-checks.js';
-import { describeFileValue, describeValue, joinPath, listFix, parseYaml, posOf, readYaml, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../source/yaml-source.js';
+import { readVarsFile } from '../source/vars-file.js';
+import { describeValue, joinPath, parseYaml, posOf, sortProblems, zodProblems, type PathSeg, type YamlSource } from '../source/yaml-source.js';
 
 /** Reads, parses and validates a playbook file; throws ProvisionErrors listing every problem found. */
 export async function loadPlaybook(file: string, importing: string[] = []): Promise<Playbook> {
@@ -159,27 +160,8 @@ async function loadVarsFiles(
     }
     // Shown as the playbook was named (relative stays relative); read relative to the playbook.
     const file = path.isAbsolute(entry) ? entry : path.join(path.dirname(playbookFile), entry);
-    let parsed;
-    try {
-      parsed = await readYaml(file, 'vars file', where);
-    } catch (e) {
-      if (e instanceof ProvisionError) {
-        problems.push(e.problem);
-        continue;
-      }
-      throw e;
-    }
-    if (parsed.problems.length > 0) {
-      problems.push(...parsed.problems);
-      continue;
-    }
-    const v = parsed.value;
-    if (v === null || v === undefined) continue;
-    if (typeof v !== 'object' || Array.isArray(v)) {
-      problems.push({ what: 'a vars file must be a mapping of variables', where: posOf(parsed.source, []), expected: 'name: value pairs', got: describeFileValue(v), ...listFix(v), code: 'vars-files' });
-      continue;
-    }
-    Object.assign(merged, v);
+    const read = await readVarsFile(file, { code: 'vars-files', from: where, problems, collectUnreadable: true });
+    if (read) Object.assign(merged, read.vars);
   }
   return merged;
 }

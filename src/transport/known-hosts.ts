@@ -5,6 +5,7 @@ import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cmd, quote } from '../shell/quote.js';
 import { readLocalFile } from '../local-read.js';
+import { globToRegExp, hasWildcard } from '../text/glob.js';
 
 /** One key line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -67,7 +68,7 @@ const globs = new Map<string, RegExp>();
 function globMatch(pattern: string, name: string): boolean {
   let re = globs.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    re = globToRegExp(pattern, { ignoreCase: true });
     globs.set(pattern, re);
   }
   return re.test(name);
@@ -108,7 +109,7 @@ function indexOf(entries: KnownHostEntry[]): EntryIndex {
   index = { plain: new Map(), scan: [] };
   entries.forEach((e, i) => {
     const patterns = e.hosts.startsWith('|1|') ? [] : e.hosts.split(',');
-    if (!patterns.length || patterns.some((p) => /[*?]/.test(p) || p.startsWith('!'))) return index!.scan.push(i);
+    if (!patterns.length || patterns.some((p) => hasWildcard(p) || p.startsWith('!'))) return index!.scan.push(i);
     for (const p of new Set(patterns.map((p) => p.toLowerCase()))) {
       const at = index!.plain.get(p);
       if (at) at.push(i);

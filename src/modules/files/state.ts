@@ -4,6 +4,7 @@ import { ProvisionError } from '../../errors.js';
 import { sh, type ShellText } from '../../shell/quote.js';
 import type { ExecResult } from '../../transport/types.js';
 import type { CurrentAttrs } from './attrs.js';
+import { fieldsAfter, keyValues, outputLines } from '../../text/probe-output.js';
 
 /** What kind of thing is at a path (`link` is never followed here). */
 export type FileType = 'file' | 'directory' | 'link' | 'other';
@@ -84,9 +85,10 @@ function parseAttrs(fields: string[]): FileAttrs {
 
 /** Parses the probe's output; a failed probe (permission denied, sudo refused) is a ProvisionError. */
 export function parseFileState(path: string, result: ExecResult): FileState {
-  const lines = result.stdout.split('\n');
-  const value = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
-  const fields = (key: string) => lines.find((l) => l.startsWith(`${key} `))?.split(' ').slice(1);
+  const lines = outputLines(result.stdout);
+  const values = keyValues(lines);
+  const value = (key: string) => values.get(key);
+  const fields = (key: string) => fieldsAfter(lines, key);
   if (result.code !== 0 || value('exists') === undefined) {
     throw new ProvisionError({
       what: `could not read the state of ${path}`,

@@ -6,6 +6,7 @@ import { join, quote, sh, ShellText } from '../../shell/quote.js';
 import type { Step } from '../define.js';
 import { chownSpec, type WantedAttrs } from './attrs.js';
 import { splitWords } from './words.js';
+import { keyValues } from '../../text/probe-output.js';
 
 /** What to write where. Attributes not given are kept from the old file (or follow the umask for a new one). */
 export interface WriteSpec extends WantedAttrs {
@@ -108,5 +109,5 @@ fi`);
 
 /** The `backup_file=...` a write step printed, if any. */
 export function backupFileFrom(stdout: string): string | undefined {
-  return /^backup_file=(.*)$/m.exec(stdout)?.[1];
+  return keyValues(stdout).get('backup_file');
 }

@@ -1,6 +1,7 @@
 // Reading ufw's state from its files (ufw status is useless while ufw is inactive, and its messages are prose),
 // plus whether its chains are loaded, plus the SSH connection the provisioner came in through.
 import { sh, ShellText } from '../../shell/quote.js';
+import { keyValuePairs, outputSections } from '../../text/probe-output.js';
 import { parseTuples, type Tuple } from './rules.js';
 
 /** A default policy as the ufw command names it. */
@@ -66,21 +67,16 @@ const POLICY: Record<string, Policy> = { ACCEPT: 'allow', DROP: 'deny', REJECT: 
 
 /** Parses the probe's output. */
 export function parseUfwProbe(stdout: string): UfwState {
-  const sections: Record<string, string[]> = {};
-  let section = 'head';
-  for (const line of stdout.split('\n')) {
-    if (/^#(conf|defaults|rules4|rules6|end)$/.test(line)) section = line.slice(1);
-    else (sections[section] ??= []).push(line);
-  }
+  const sections = outputSections(stdout, /^#(conf|defaults|rules4|rules6|end)$/);
+  const lines = (name: string) => sections.get(name) ?? [];
+  // Each section is read with the lines before the first marker (installed=, unreadable=). The files are shell
+  // assignments: the last one wins, and a value may be double-quoted.
   const kv = (name: string) => {
     const out: Record<string, string> = {};
-    for (const line of [...(sections.head ?? []), ...(sections[name] ?? [])]) {
-      const m = line.match(/^([A-Za-z0-9_]+)=(.*)$/);
-      if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1').trim();
-    }
+    for (const [k, v] of keyValuePairs([...lines(''), ...lines(name)])) out[k] = v.replace(/^"(.*)"$/, '$1').trim();
     return out;
   };
-  const head = { ...kv('head'), ...kv('end') };
+  const head = kv('end');
   const conf = kv('conf');
   const defaults = kv('defaults');
   const [clientIp, , serverIp, port] = (head.ssh ?? '').split(/\s+/);
@@ -94,7 +90,7 @@ export function parseUfwProbe(stdout: string): UfwState {
     incoming: POLICY[defaults.DEFAULT_INPUT_POLICY ?? 'DROP'] ?? 'deny',
     outgoing: POLICY[defaults.DEFAULT_OUTPUT_POLICY ?? 'ACCEPT'] ?? 'allow',
     logging: conf.LOGLEVEL || 'low',
-    rules: [...parseTuples((sections.rules4 ?? []).join('\n'), false), ...parseTuples((sections.rules6 ?? []).join('\n'), true)],
+    rules: [...parseTuples(lines('rules4').join('\n'), false), ...parseTuples(lines('rules6').join('\n'), true)],
     ...(port && Number(port) > 0 ? { ssh: { clientIp: v4mapped(clientIp), serverIp: v4mapped(serverIp), port: Number(port) } } : {}),
   };
 }

@@ -74,6 +74,13 @@ describe('a dynamic inventory that prints the wrong shape', () => {
     expect(message).toBe(`dynamic inventory ${script} failed (exit 3)\n  got: broken\n  fix: run it by hand: '${script}' --list`);
   });
 
+  it('that prints without end is killed at 64 MB, and the message says so', async () => {
+    const script = join(dir, 'endless.sh');
+    writeFileSync(script, '#!/bin/sh\nexec yes\n', { mode: 0o755 });
+    const message = await loadInventoryArg(script).then(() => 'loaded', (e: Error) => e.message);
+    expect(message).toBe(`dynamic inventory ${script} failed (killed: it printed more than 64 MB)\n  fix: run it by hand: ${script} --list`);
+  });
+
   it('reports every problem at once, a __proto__ name beside a wrong shape', async () => {
     const { script, message } = await loaded('{"web": {"hosts": "h1"}, "_meta": {"hostvars": {"__proto__": {}}}}');
     expect(message).toBe(

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { ProvisionError } from '../errors.js';
-import { labDown, labExecArgv, labI2pProbe, labSshArgv, labStatus, labUp, type LabMode, type LabStatus, type ProbeResult } from '../lab/index.js';
+import { LAB_EXTENSIONS, labDown, labExecArgv, labSshArgv, labStatus, labUp, roleTag, type LabCliHelpers, type LabMode, type LabStatus } from '../lab/index.js';
 import { abortOnInterrupt } from './interrupt.js';
 import { commaList, positiveInt } from './options.js';
 
@@ -13,9 +13,10 @@ interface UpOptions {
   name?: string;
   inventory?: string;
   json?: boolean;
-  i2p?: boolean;
-  floodfills?: number;
 }
+
+// What the CLI lends a lab extension's options and commands.
+const helpers: LabCliHelpers = { positiveInt };
 
 /** Adds the `lab` command group. */
 export function registerLab(program: Command): void {
@@ -24,21 +25,18 @@ export function registerLab(program: Command): void {
     .description('throwaway Debian 12 hosts on this machine (as root): own IP, overlay root, sshd, apt from a local repo, ufw, systemd')
     .enablePositionalOptions();
 
-  lab
+  const up = lab
     .command('up')
     .description('start N hosts and write an inventory, a known_hosts and a lab key for `provision run`')
     .option('-n, --hosts <n>', 'number of hosts (default 3)', positiveInt('--hosts', 240))
     .option('--mode <mode>', 'systemd (default: real systemd as PID 1) or chroot (sshd as PID 1, lighter)')
     .option('--packages <list>', 'Debian packages for the local apt repository (default: what the bundled playbooks need)', commaList)
     .option('--name <name>', 'lab name; hosts are NAME1..NAMEn (default lab)')
-    .option('-i, --inventory <file>', 'where to write the inventory (default inventories/lab.yml)')
-    .option('--i2p', 'a private I2P network among the hosts: the lab runs floodfill routers and writes the i2pd variables into the inventory (group nodes)')
-    .option('--floodfills <n>', 'with --i2p: how many floodfill routers the lab runs besides the hosts (default 4)', positiveInt('--floodfills', 16))
-    .option('--json', 'print the lab as JSON')
-    .action(async (opts: UpOptions) => {
-      if (opts.floodfills !== undefined && !opts.i2p) {
-        throw new ProvisionError({ what: '--floodfills needs --i2p', code: 'usage' });
-      }
+    .option('-i, --inventory <file>', 'where to write the inventory (default inventories/lab.yml)');
+  for (const e of LAB_EXTENSIONS) e.cli?.upOptions(up, helpers);
+  up.option('--json', 'print the lab as JSON')
+    .action(async (opts: UpOptions & Record<string, unknown>) => {
+      const extensions = extensionOptions(opts);
       if (opts.mode !== undefined && opts.mode !== 'systemd' && opts.mode !== 'chroot') {
         throw new ProvisionError({ what: `invalid --mode`, expected: 'systemd or chroot', got: JSON.stringify(opts.mode), code: 'usage' });
       }
@@ -46,12 +44,12 @@ export function registerLab(program: Command): void {
       const info = await abortOnInterrupt((signal) =>
         labUp({
           hosts: opts.hosts, mode: opts.mode as LabMode | undefined, packages: opts.packages, name: opts.name,
-          inventory: opts.inventory, i2p: opts.i2p, floodfills: opts.floodfills, signal, log: (l) => process.stderr.write(`lab: ${l}\n`),
+          inventory: opts.inventory, extensions, signal, log: (l) => process.stderr.write(`lab: ${l}\n`),
         }),
       );
       if (opts.json) return void process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
       for (const h of info.hosts) process.stdout.write(`${h.name}\t${h.address}\n`);
-      for (const f of info.i2p?.floodfills ?? []) process.stdout.write(`${f.name}\t${f.address}\t(I2P floodfill, ${f.ipv6})\n`);
+      for (const e of LAB_EXTENSIONS) for (const line of e.cli?.upLines?.(info) ?? []) process.stdout.write(line);
       process.stdout.write(`inventory: ${info.inventoryFile}\nnext: provision run PLAYBOOK -i ${info.inventoryFile}\n`);
     });
 
@@ -88,20 +86,7 @@ export function registerLab(program: Command): void {
       process.exitCode = await passThrough(await labSshArgv(opts.name, host, command[0] === '--' ? command.slice(1) : command));
     });
 
-  lab
-    .command('i2p-check')
-    .description('prove that host FROM reaches host TO over I2P: SAM stream sessions on both (i2pd on 127.0.0.1:7656), a line each way')
-    .argument('<from>', 'host that connects')
-    .argument('<to>', 'host that accepts')
-    .option('--name <name>', 'lab name (default: the lab that has these hosts)')
-    .option('--timeout <seconds>', 'give up after this long, retrying with new sessions (default 600)', positiveInt('--timeout', 86400))
-    .option('--json', 'print every try as JSON')
-    .action(async (from: string, to: string, opts: { name?: string; timeout?: number; json?: boolean }) => {
-      const log = opts.json ? undefined : (l: string) => process.stderr.write(`i2p-check: ${l}\n`);
-      const r = await labI2pProbe(opts.name, from, to, { timeoutMs: (opts.timeout ?? 600) * 1000, log });
-      process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : summary(from, to, r));
-      process.exitCode = r.ok ? 0 : 1;
-    });
+  for (const e of LAB_EXTENSIONS) e.cli?.commands?.(lab, helpers);
 
   lab
     .command('exec')
@@ -115,12 +100,13 @@ export function registerLab(program: Command): void {
     });
 }
 
-function summary(from: string, to: string, r: ProbeResult): string {
-  const last = r.tries[r.tries.length - 1];
-  const seconds = (r.totalMs / 1000).toFixed(1);
-  if (!r.ok) return `${from} -> ${to}: NOT reachable over I2P after ${seconds} s and ${r.tries.length} tries (last: ${last?.error ?? last?.result ?? 'nothing'})\n`;
-  const session = r.tries.find((t) => t.sessionMs !== undefined && t.round === last.round)?.sessionMs;
-  return `${from} -> ${to}: reachable over I2P (${r.b32}) in ${seconds} s: sessions ${session} ms, connect ${last.connectMs} ms, round trip ${last.roundTripMs} ms, ${r.tries.length} tr${r.tries.length === 1 ? 'y' : 'ies'}\n`;
+// Each extension's labUp options from `lab up`'s, for the extensions asked for (none: undefined).
+function extensionOptions(opts: Record<string, unknown>): Record<string, unknown> | undefined {
+  const asked = LAB_EXTENSIONS.flatMap((e) => {
+    const o = e.cli?.fromUpOptions(opts);
+    return o === undefined ? [] : [[e.name, o] as const];
+  });
+  return asked.length ? Object.fromEntries(asked) : undefined;
 }
 
 function describe(l: LabStatus): string {
@@ -129,7 +115,7 @@ function describe(l: LabStatus): string {
   lines.push(`  inventory: ${l.inventoryFile}`);
   for (const h of l.hosts) {
     const mem = h.memoryBytes !== undefined ? `  ${(h.memoryBytes / 1048576).toFixed(1)} MiB` : '';
-    lines.push(`  ${h.name}\t${h.address}\t${h.up ? 'up' : 'down'}${mem}${h.role ? `\t(I2P ${h.role})` : ''}`);
+    lines.push(`  ${h.name}\t${h.address}\t${h.up ? 'up' : 'down'}${mem}${h.role ? `\t(${roleTag(h.role)})` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -44,3 +44,6 @@ export const NET_PREFIX = '10.77';
 
 /** At most this many hosts per lab (addresses .11 to .250). */
 export const MAX_HOSTS = 240;
+
+/** The inventory group of the hosts under test (a lab extension's service hosts are not in the inventory at all). */
+export const NODES_GROUP = 'nodes';

@@ -36,7 +36,7 @@ export async function prepareHost(files: LabFiles, host: { name: string; dir: st
   await put('etc/hostname', `${host.name}\n`);
   await put('etc/hosts', ['127.0.0.1\tlocalhost', `127.0.1.1\t${host.name}`, '::1\tlocalhost ip6-localhost ip6-loopback', ...files.hostsLines, ''].join('\n'));
   await put('etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
-  // Nothing answers DNS on the gateway: lookups fail at once instead of stalling (i2pd would otherwise wait out each lookup's timeout).
+  // Nothing answers DNS on the gateway: lookups fail at once instead of stalling (a daemon would otherwise wait out each lookup's timeout).
   await put('etc/resolv.conf', `nameserver ${files.gateway}\noptions timeout:1 attempts:1\n`);
   await put('etc/apt/sources.list', `deb [trusted=yes] http://${files.gateway}:${files.repoPort}/ ./\n`);
   await mkdir(join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });

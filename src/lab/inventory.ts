@@ -2,7 +2,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { I2P_NETID, NODES_GROUP, i2pGroupVars, i2pHostVars, i2pRouterAddress } from './i2p.js';
+import { NODES_GROUP } from './config.js';
+import type { LabInventoryPart } from './extension.js';
 import { must } from './run.js';
 
 /** Creates the lab's ed25519 client key (0600) in dir; returns the private key path and the public key line. */
@@ -27,31 +28,31 @@ export function knownHostsText(hosts: { name: string; address: string; hostKey: 
 /**
  * The inventory in provision's format (absolute key and known_hosts paths, so it can be moved). The hosts are in the
  * group `nodes` (what the bundled playbooks target), whose vars let a strict-egress firewall still reach the lab's
- * apt repository. With `i2pSlot` (an --i2p lab in that address slot) they also get the i2pd variables that make the
- * i2p-node playbook's i2pd join the lab's private I2P network; the lab's floodfill routers are left out.
+ * apt repository; each lab extension in use adds its host and group variables and a header line. Service hosts
+ * (those with a role) are left out.
  */
 export function inventoryText(
   lab: string,
   hosts: { name: string; address: string; index?: number; role?: string }[],
   keyFile: string,
   knownHostsFile: string,
-  i2pSlot?: number,
-  repoPort?: number,
+  options: { repoPort?: number; parts?: LabInventoryPart[] } = {},
 ): string {
-  const nodes = hosts.filter((h) => h.role !== 'floodfill');
+  const nodes = hosts.filter((h) => h.role === undefined);
+  const parts = options.parts ?? [];
   const vars = { user: 'root', port: 22, private_key_file: keyFile, known_hosts_file: knownHostsFile };
   const head = `# Written by \`provision lab up --name ${lab}\`; \`provision lab down --name ${lab}\` removes it.\n`;
-  const egress = repoPort ? { ufw_egress_allow: [{ rule: 'allow', direction: 'out', port: repoPort, proto: 'tcp', comment: 'lab apt repository' }] } : {};
-  const i2p = i2pSlot !== undefined;
+  const egress = options.repoPort ? { ufw_egress_allow: [{ rule: 'allow', direction: 'out', port: options.repoPort, proto: 'tcp', comment: 'lab apt repository' }] } : {};
+  const hostVars = (h: (typeof nodes)[number]) => Object.assign({}, ...parts.map((p) => p.hostVars?.({ name: h.name, address: h.address, index: h.index ?? 0 }) ?? {}));
   const doc = {
     all: {
-      hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address, ...(i2p ? i2pHostVars(i2pRouterAddress(i2pSlot, h.index ?? 0)) : {}) }])),
-      children: { [NODES_GROUP]: { hosts: Object.fromEntries(nodes.map((h) => [h.name, null])), vars: { ...egress, ...(i2p ? i2pGroupVars() : {}) } } },
+      hosts: Object.fromEntries(nodes.map((h) => [h.name, { address: h.address, ...hostVars(h) }])),
+      children: { [NODES_GROUP]: { hosts: Object.fromEntries(nodes.map((h) => [h.name, null])), vars: Object.assign({ ...egress }, ...parts.map((p) => p.groupVars ?? {})) } },
       vars,
     },
   };
-  const note = i2p ? `# Group ${NODES_GROUP}: i2pd joins the lab's private I2P network (netid ${I2P_NETID}); its floodfill routers (${lab}-ff1...) are run by the lab.\n` : '';
-  return `${head}${note}${stringify(doc)}`;
+  const notes = parts.flatMap((p) => (p.comment ? [`# ${p.comment}\n`] : [])).join('');
+  return `${head}${notes}${stringify(doc)}`;
 }
 
 /** Writes a file, creating its directory. */

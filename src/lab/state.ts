@@ -26,9 +26,9 @@ export interface HostState {
   cgroups: string[];
   /** systemd-nspawn's image lock file for the host's root (left behind when nspawn is killed). */
   nspawnLock?: string;
-  /** `floodfill`: a router of the lab's private I2P network (`--i2p`), run by the lab, not in the inventory. */
-  role?: 'floodfill';
-  /** The host's IPv6 address on eth0 (only in `--i2p` labs: 3fff:78:K::H). */
+  /** Set on the service hosts a lab extension asked for (run by the lab, not in the inventory): their role. */
+  role?: string;
+  /** The host's IPv6 address on eth0, when an extension gave it one. */
   ipv6?: string;
 }
 
@@ -47,8 +47,8 @@ export interface LabState {
   keyFile: string;
   hosts: HostState[];
   createdAt: string;
-  /** Set in `--i2p` labs: the private I2P network's floodfill count and where the nodes find the reseed zip. */
-  i2p?: { floodfills: number; reseedZip: string };
+  /** The lab extensions this lab uses, each with the data it keeps (its plan's `state`), in the order they run. */
+  extensions?: Record<string, unknown>;
 }
 
 /** The state dir of a lab. */

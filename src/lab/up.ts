@@ -17,10 +17,12 @@ import { assertRangeFree, createBridge, createHostNet, hostNet, labNet } from '.
 import { waitForHost } from './ready.js';
 import { ensureRepo, serveRepo } from './repo.js';
 import { checkAborted, run } from './run.js';
-import { labDir, listLabs, readState, withLock, writeState, type LabMode, type LabState } from './state.js';
+import { labDir, listLabs, readState, withLock, writeState, type HostState, type LabMode, type LabState } from './state.js';
 import { baseKey } from './base.js';
-import { DEFAULT_FLOODFILLS, I2P_NETID, RESEED_ZIP_PATH, floodfillName, i2pIpv6 } from './i2p.js';
-import { setupI2p } from './i2p-setup.js';
+import type { LabInfo } from './extension.js';
+import { extensionInfo, planExtensions, serviceHostsOf, serviceHostsText, type PlannedExtension } from './extensions.js';
+
+export type { LabInfo } from './extension.js';
 
 /** Options of labUp. */
 export interface LabUpOptions {
@@ -38,26 +40,8 @@ export interface LabUpOptions {
   log?: (line: string) => void;
   /** Aborting stops the bring-up and removes what it had started. */
   signal?: AbortSignal;
-  /** A private I2P network among the hosts (netid 78, floodfill routers run by the lab, i2pd variables in the inventory). */
-  i2p?: boolean;
-  /** With `i2p`: how many floodfill routers the lab runs besides the hosts (default 4), named NAME-ff1... */
-  floodfills?: number;
-}
-
-/** What a running lab gives its user. */
-export interface LabInfo {
-  name: string;
-  mode: LabMode;
-  inventoryFile: string;
-  knownHostsFile: string;
-  keyFile: string;
-  hosts: { name: string; address: string }[];
-  /** `--i2p` labs: the floodfill routers (not in the inventory) and where each node's reseed zip is. */
-  i2p?: { netid: number; reseedZip: string; floodfills: { name: string; address: string; ipv6: string }[] };
-  /** The lab's state dir (keys, known_hosts, logs, the hosts' writable layers). */
-  stateDir: string;
-  /** The apt source line's URL that the hosts use. */
-  repoUrl: string;
+  /** Lab extensions to use, by name, with their options (`{ NAME: OPTIONS }`; see LAB_EXTENSIONS). */
+  extensions?: Record<string, unknown>;
 }
 
 /** The name of host number i of a lab. */
@@ -69,9 +53,9 @@ export function hostName(lab: string, i: number): string {
 export function labInfo(s: LabState): LabInfo {
   return {
     name: s.name, mode: s.mode, inventoryFile: s.inventoryFile ?? '', knownHostsFile: s.knownHostsFile, keyFile: s.keyFile,
-    hosts: s.hosts.filter((h) => h.role !== 'floodfill').map((h) => ({ name: h.name, address: h.address })), stateDir: s.dir,
+    hosts: s.hosts.filter((h) => h.role === undefined).map((h) => ({ name: h.name, address: h.address })), stateDir: s.dir,
     repoUrl: s.repo ? `http://${s.gateway}:${s.repo.port}/` : '',
-    ...(s.i2p ? { i2p: { netid: I2P_NETID, reseedZip: s.i2p.reseedZip, floodfills: s.hosts.filter((h) => h.role === 'floodfill').map((h) => ({ name: h.name, address: h.address, ipv6: h.ipv6 ?? '' })) } } : {}),
+    ...extensionInfo(s),
   };
 }
 
@@ -85,12 +69,10 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
     throw new ProvisionError({ what: `lab: invalid number of hosts ${count}`, expected: `1 to ${MAX_HOSTS}`, code: 'lab-hosts' });
   }
-  const floodfills = options.i2p ? (options.floodfills ?? DEFAULT_FLOODFILLS) : 0;
-  if (options.i2p && (!Number.isInteger(floodfills) || floodfills < 1 || floodfills > 16)) {
-    throw new ProvisionError({ what: `lab: invalid number of floodfill routers ${floodfills}`, expected: '1 to 16', code: 'lab-floodfills' });
-  }
-  if (count + floodfills > MAX_HOSTS) {
-    throw new ProvisionError({ what: `lab: ${count} hosts and ${floodfills} floodfill routers are more than ${MAX_HOSTS}`, code: 'lab-hosts' });
+  const planned = planExtensions(options.extensions ?? {}, { name, hosts: count });
+  const services = serviceHostsOf(planned);
+  if (count + services.reduce((n, g) => n + g.names.length, 0) > MAX_HOSTS) {
+    throw new ProvisionError({ what: `lab: ${count} hosts${services.map((g) => ` and ${g.names.length} ${g.noun}s`).join('')} are more than ${MAX_HOSTS}`, code: 'lab-hosts' });
   }
   if (mode !== 'systemd' && mode !== 'chroot') {
     throw new ProvisionError({ what: `lab: invalid mode "${String(mode)}"`, expected: 'systemd or chroot', code: 'lab-mode' });
@@ -109,12 +91,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   const baseDir = await ensureBase(log, signal);
   checkAborted(signal);
   const packages = options.packages ?? DEFAULT_PACKAGES;
-  // The floodfills install i2pd from the lab repository, whatever else was asked for.
-  const repoDir = await ensureRepo(baseDir, options.i2p && !packages.includes('i2pd') ? [...packages, 'i2pd'] : packages, log, signal);
+  // An extension's packages come from the lab repository, whatever else was asked for.
+  const extraPackages = [...new Set(planned.flatMap((p) => p.plan.packages ?? []))].filter((p) => !packages.includes(p));
+  const repoDir = await ensureRepo(baseDir, [...packages, ...extraPackages], log, signal);
   checkAborted(signal);
   const state = await withLock(() => claim(name, mode, options.inventory));
   try {
-    await build(state, count, floodfills, baseDir, repoDir, log, signal);
+    await build(state, count, planned, baseDir, repoDir, log, signal);
   } catch (e) {
     log(`lab up failed; removing what it had started`);
     await teardown(state);
@@ -149,9 +132,10 @@ async function claim(name: string, mode: LabMode, inventory: string | undefined)
   return state;
 }
 
-async function build(state: LabState, count: number, floodfills: number, baseDir: string, repoDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+async function build(state: LabState, count: number, planned: PlannedExtension[], baseDir: string, repoDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const started = Date.now();
-  log(`starting ${count} ${state.mode} host(s)${floodfills ? ` and ${floodfills} I2P floodfill router(s)` : ''} on ${state.bridge} (${state.gateway}/24)`);
+  const services = serviceHostsOf(planned);
+  log(`starting ${count} ${state.mode} host(s)${serviceHostsText(services, 'label')} on ${state.bridge} (${state.gateway}/24)`);
   await createBridge(state.slot);
   state.baseDir = baseDir;
   state.repo = { dir: repoDir, port: 0 };
@@ -159,22 +143,10 @@ async function build(state: LabState, count: number, floodfills: number, baseDir
   const server = await serveRepo(repoDir, state.gateway, state.dir);
   state.repo = { dir: repoDir, ...server };
   const { publicKey } = await createLabKey(state.dir, state.name);
-  for (let i = 1; i <= count; i++) {
-    const name = hostName(state.name, i);
-    const net = hostNet(state.slot, i, name);
-    state.hosts.push({ name, index: i, address: net.address, netns: net.netns, veth: net.veth, mac: net.mac, dir: join(state.dir, 'hosts', name), cgroups: [] });
-  }
-  // The floodfills take the addresses after the nodes' (host N+1...).
-  for (let f = 1; f <= floodfills; f++) {
-    const i = count + f;
-    const name = floodfillName(state.name, f);
-    const net = hostNet(state.slot, i, name);
-    state.hosts.push({ name, index: i, address: net.address, netns: net.netns, veth: net.veth, mac: net.mac, dir: join(state.dir, 'hosts', name), cgroups: [], role: 'floodfill' });
-  }
-  if (floodfills) {
-    for (const h of state.hosts) h.ipv6 = i2pIpv6(state.slot, h.index);
-    state.i2p = { floodfills, reseedZip: RESEED_ZIP_PATH };
-  }
+  for (let i = 1; i <= count; i++) state.hosts.push(newHost(state, i, hostName(state.name, i)));
+  // Service hosts take the addresses after the hosts under test' (host N+1...).
+  for (const g of services) for (const name of g.names) state.hosts.push({ ...newHost(state, state.hosts.length + 1, name), role: g.role });
+  if (planned.length) state.extensions = Object.fromEntries(planned.map((p) => [p.extension.name, p.plan.state ?? {}]));
   await writeState(state);
   checkAborted(signal);
   if (state.mode === 'systemd') await raiseInotifyLimit(state.hosts.length);
@@ -207,11 +179,26 @@ async function build(state: LabState, count: number, floodfills: number, baseDir
   checkAborted(signal);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isInterrupted(r.reason));
   if (failed) throw failed.reason;
-  if (state.i2p) await setupI2p(state, log, signal);
-  checkAborted(signal);
-  await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile, state.i2p ? state.slot : undefined, state.repo?.port));
+  await setupExtensions(state, planned, log, signal);
+  const parts = planned.flatMap((p) => (p.extension.inventory ? [p.extension.inventory(state)] : []));
+  await writeWithDir(state.inventoryFile!, inventoryText(state.name, state.hosts, state.keyFile, state.knownHostsFile, { repoPort: state.repo?.port, parts }));
   await writeState(state);
-  log(`${count} host(s)${floodfills ? ` and ${floodfills} floodfill router(s)` : ''} up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${state.inventoryFile}`);
+  log(`${count} host(s)${serviceHostsText(services, 'noun')} up in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${state.inventoryFile}`);
+}
+
+function newHost(state: LabState, index: number, name: string): HostState {
+  const net = hostNet(state.slot, index, name);
+  return { name, index, address: net.address, netns: net.netns, veth: net.veth, mac: net.mac, dir: join(state.dir, 'hosts', name), cgroups: [] };
+}
+
+// Each extension's setup step, in order, once every host is up.
+async function setupExtensions(state: LabState, planned: PlannedExtension[], log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  for (const { extension, plan } of planned) {
+    const own = new Set(plan.serviceHosts?.names ?? []);
+    await extension.setup?.({ lab: state, hosts: state.hosts.filter((h) => h.role === undefined), serviceHosts: state.hosts.filter((h) => own.has(h.name)), log, signal });
+    checkAborted(signal);
+  }
+  checkAborted(signal);
 }
 
 function isInterrupted(e: unknown): boolean {

@@ -5,14 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { parse } from 'yaml';
 import { checkI2pdConf } from '../../collections/bitcoin_i2p/i2pd/check.js';
-import { b32Address, parseKnownRouters, tunnelsReady } from '../../src/lab/i2p-probe.js';
-import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../src/lab/i2p.js';
+import { i2pInventory } from '../../src/lab/i2p/extension.js';
+import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../src/lab/i2p/network.js';
+import { b32Address, parseKnownRouters, tunnelsReady } from '../../src/lab/i2p/probe.js';
+import { netDbPath, routerInfoHash, zipStored } from '../../src/lab/i2p/routerinfo.js';
+import { parseReply } from '../../src/lab/i2p/sam.js';
 import { labUp } from '../../src/lab/index.js';
 import { inventoryText } from '../../src/lab/inventory.js';
-import { crc32, netDbPath, routerInfoHash, zipStored } from '../../src/lab/routerinfo.js';
-import { parseReply } from '../../src/lab/sam.js';
 
 // The router identity (391 bytes: keys, then a key certificate: Ed25519 signing, X25519 crypto) from the router.info
 // of a lab floodfill, whose web console called it "Router Ident: dSJr8OgXBU3g-eKNg3RPu7GhZMyf9UrBrex16mj2AZ4=".
@@ -43,9 +45,13 @@ describe('the lab I2P network addresses', () => {
   });
 
   it('refuses a floodfill count outside 1 to 16, and more hosts than a lab can address, before creating anything', async () => {
-    await expect(labUp({ name: 'nolab', i2p: true, floodfills: 0 })).rejects.toThrow('lab: invalid number of floodfill routers 0\n  expected: 1 to 16');
-    await expect(labUp({ name: 'nolab', i2p: true, floodfills: 17 })).rejects.toThrow('lab: invalid number of floodfill routers 17');
-    await expect(labUp({ name: 'nolab', hosts: 237, i2p: true })).rejects.toThrow('lab: 237 hosts and 4 floodfill routers are more than 240');
+    await expect(labUp({ name: 'nolab', extensions: { i2p: { floodfills: 0 } } })).rejects.toThrow('lab: invalid number of floodfill routers 0\n  expected: 1 to 16');
+    await expect(labUp({ name: 'nolab', extensions: { i2p: { floodfills: 17 } } })).rejects.toThrow('lab: invalid number of floodfill routers 17');
+    await expect(labUp({ name: 'nolab', hosts: 237, extensions: { i2p: {} } })).rejects.toThrow('lab: 237 hosts and 4 floodfill routers are more than 240');
+  });
+
+  it('refuses a lab extension it does not have, naming those it has, before creating anything', async () => {
+    await expect(labUp({ name: 'nolab', extensions: { i2pp: {} } })).rejects.toThrow('lab: no lab extension named "i2pp"\n  expected: i2p');
   });
 });
 
@@ -55,7 +61,7 @@ describe('the inventory of an --i2p lab', () => {
     { name: 'lab2', address: '10.77.2.12', index: 2 },
     { name: 'lab-ff1', address: '10.77.2.13', index: 3, role: 'floodfill' },
   ];
-  const text = inventoryText('lab', hosts, '/s/id_ed25519', '/s/known_hosts', 2);
+  const text = inventoryText('lab', hosts, '/s/id_ed25519', '/s/known_hosts', { parts: [i2pInventory('lab', 2)] });
 
   it('puts the hosts in group nodes with the i2pd variables that join the private network, and leaves the floodfills out', () => {
     expect(parse(text)).toEqual({
@@ -116,11 +122,6 @@ describe('router infos and the reseed zip', () => {
   it('refuses a router info shorter than its identity', () => {
     expect(() => routerInfoHash(IDENTITY.subarray(0, 390))).toThrow('lab: a router.info is too short to hold a router identity\n  got: 390 bytes, identity of 391');
     expect(() => routerInfoHash(Buffer.alloc(10))).toThrow('got: 10 bytes');
-  });
-
-  it('computes zip CRC-32s', () => {
-    expect(crc32(Buffer.from('hello')).toString(16)).toBe('3610a686');
-    expect(crc32(Buffer.alloc(0))).toBe(0);
   });
 
   const files = [

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labDown, labExec, labI2pProbe, labI2pRouters, labI2pTunnelsReady, labUp, type LabInfo, type ProbeResult } from '../../src/lab/index.js';
-import { RESEED_ZIP_PATH } from '../../src/lab/i2p.js';
-import { routerInfoHash } from '../../src/lab/routerinfo.js';
+import { RESEED_ZIP_PATH, i2pInfo, labI2pProbe, labI2pRouters, labI2pTunnelsReady, type ProbeResult } from '../../src/lab/i2p/index.js';
+import { routerInfoHash } from '../../src/lab/i2p/routerinfo.js';
+import { labDown, labExec, labUp, type LabInfo } from '../../src/lab/index.js';
 import { configureNode, nodeVars } from './i2p-configure.js';
 import { recordSkip } from '../setup/skips.js';
 
@@ -55,7 +55,7 @@ function zipNames(zip: Buffer): string[] {
 
 // Checks what `lab up --i2p` built, from inside the hosts (lab exec), before any node runs i2pd.
 async function checkNetwork(info: LabInfo): Promise<void> {
-  const floodfills = info.i2p!.floodfills;
+  const floodfills = i2pInfo(info)!.floodfills;
   expect(floodfills.map((f) => f.name)).toEqual([`${LAB}-ff1`, `${LAB}-ff2`, `${LAB}-ff3`, `${LAB}-ff4`]);
   const addresses = [...info.hosts.map((h) => ({ name: h.name, ipv6: String(nodeVars(info.inventoryFile, h.name).i2pd_address6) })), ...floodfills];
   for (const h of addresses) {
@@ -87,7 +87,7 @@ async function checkNetwork(info: LabInfo): Promise<void> {
 async function round(inventory: string, check: boolean): Promise<Round> {
   await labDown(LAB);
   const t0 = Date.now();
-  const info = await labUp({ name: LAB, hosts: 2, i2p: true, inventory, log: say });
+  const info = await labUp({ name: LAB, hosts: 2, extensions: { i2p: {} }, inventory, log: say });
   const upMs = Date.now() - t0;
   expect(info.hosts.map((h) => h.name)).toEqual([`${LAB}1`, `${LAB}2`]);
   if (check) await checkNetwork(info);

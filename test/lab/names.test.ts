@@ -34,7 +34,7 @@ describe('lab names and addresses', () => {
 
 describe('lab inventory and known_hosts', () => {
   it('writes an inventory in provision format with root, port 22, the key and known_hosts, the hosts in group nodes', () => {
-    const text = inventoryText('lab', [{ name: 'lab1', address: '10.77.0.11' }, { name: 'lab2', address: '10.77.0.12' }], '/s/id_ed25519', '/s/known_hosts', undefined, 8123);
+    const text = inventoryText('lab', [{ name: 'lab1', address: '10.77.0.11' }, { name: 'lab2', address: '10.77.0.12' }], '/s/id_ed25519', '/s/known_hosts', { repoPort: 8123 });
     expect(text.split('\n')[0]).toBe('# Written by `provision lab up --name lab`; `provision lab down --name lab` removes it.');
     expect(parse(text)).toEqual({
       all: {

@@ -1,7 +1,8 @@
 // I2P router infos as files: their netDb name (the SHA-256 of the router identity in I2P's base64) and the zip that
 // i2pd's `[reseed] zipfile` reads (stored entries; i2pd 2.45.1 reads local headers only and ignores the names).
 import { createHash } from 'node:crypto';
-import { ProvisionError } from '../errors.js';
+import zlib from 'node:zlib';
+import { ProvisionError } from '../extension.js';
 
 // A router identity: 256-byte public key, 128-byte signing key, then a certificate (type, 2-byte length, payload).
 const KEYS = 384;
@@ -28,29 +29,22 @@ function badRouterInfo(got: string): ProvisionError {
   return new ProvisionError({ what: 'lab: a router.info is too short to hold a router identity', got, code: 'lab-i2p' });
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-/** CRC-32 as zip uses it (zlib.crc32 only exists from Node 20.15). */
-export function crc32(data: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of data) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
 /** A zip archive of stored (uncompressed) files, with a central directory, readable by unzip and by i2pd. */
+// Why a writer here and not a library: no zip library is in node_modules, and this one zip (a few router infos, once
+// per `lab up --i2p`) does not justify a runtime dependency for every user of provision; were one wanted, fflate
+// (no dependencies, `zipSync`) would be it. CRC-32 is zlib's (Node 20.15+; called through the module object so that
+// an older Node fails here, not when the CLI starts). Entries are stored, not deflated: deflate would save ~250 of
+// ~1,000 bytes per router info (the identity's padding repeats) in a file that never leaves the lab, and stored
+// entries are the form the lab has seen i2pd 2.45.1 reseed from.
 export function zipStored(files: { name: string; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const f of files) {
     const name = Buffer.from(f.name, 'utf8');
-    const crc = crc32(f.data);
+    const crc = zlib.crc32(f.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed: 2.0

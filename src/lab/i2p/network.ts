@@ -1,6 +1,6 @@
 // `lab up --i2p`: the lab's own private I2P network (LAB.md, i2pd 2.45.1). The pure part: addresses, ports, the
 // floodfill routers' fixed i2pd.conf, and the inventory variables that let the i2p-node playbook's i2pd join.
-import { NET_PREFIX } from './config.js';
+import { NET_PREFIX } from '../extension.js';
 
 /** The network id of every lab I2P network (the public network is 2; routers of another netid refuse each other). */
 export const I2P_NETID = 78;
@@ -10,9 +10,6 @@ export const DEFAULT_FLOODFILLS = 4;
 
 /** Where, inside every node host, the lab puts the reseed zip of its floodfills' router infos. */
 export const RESEED_ZIP_PATH = '/var/lib/provision-lab/i2p-reseed.zip';
-
-/** The inventory group of the hosts under test (the floodfills are not in the inventory at all). */
-export const NODES_GROUP = 'nodes';
 
 /**
  * The IPv6 address of the host at 10.77.K.H: 3fff:78:K::H, written with the same decimal digits (slot 0: 3fff:78::H),
@@ -32,6 +29,13 @@ export function i2pPort(index: number): number {
 /** The name of floodfill number i of a lab. */
 export function floodfillName(lab: string, i: number): string {
   return `${lab}-ff${i}`;
+}
+
+/** What LabInfo shows under `i2p`: the floodfill routers (not in the inventory) and where each node's reseed zip is. */
+export interface I2pLabInfo {
+  netid: number;
+  reseedZip: string;
+  floodfills: { name: string; address: string; ipv6: string }[];
 }
 
 /** What a router of the lab's network is: its addresses and port. */

@@ -4,13 +4,9 @@
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ProvisionError } from '../errors.js';
-import { execInHost } from './exec.js';
-import { mergedDir } from './hosts.js';
-import { RESEED_ZIP_PATH, floodfillConf, i2pRouterAddress, type I2pRouterAddress } from './i2p.js';
+import { ProvisionError, checkAborted, execInHost, hostRootDir, must, type HostState, type LabSetupContext, type LabState } from '../extension.js';
+import { I2P_NETID, RESEED_ZIP_PATH, floodfillConf, i2pIpv6, i2pRouterAddress, type I2pRouterAddress } from './network.js';
 import { netDbPath, routerInfoHash, zipStored } from './routerinfo.js';
-import { checkAborted, must } from './run.js';
-import type { HostState, LabState } from './state.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,13 +27,15 @@ export async function addIpv6(h: HostState): Promise<void> {
   await must(['ip', '-n', h.netns, 'addr', 'add', `${h.ipv6}/64`, 'dev', 'eth0', 'nodad'], `adding ${h.ipv6} to ${h.name}`);
 }
 
-/** Sets up the I2P network of an --i2p lab whose hosts are all up; throws a ProvisionError naming what failed. */
-export async function setupI2p(state: LabState, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+/** Sets up the I2P network of an --i2p lab whose hosts are all up (the lab extension's setup step); throws a
+ * ProvisionError naming what failed. */
+export async function setupI2p({ lab: state, hosts: nodes, serviceHosts: floodfills, log, signal }: LabSetupContext): Promise<void> {
   const started = Date.now();
-  const floodfills = state.hosts.filter((h) => h.role === 'floodfill');
-  const nodes = state.hosts.filter((h) => h.role !== 'floodfill');
-  for (const h of state.hosts) await addIpv6(h);
-  log(`private I2P network (netid 78): installing i2pd on ${floodfills.length} floodfill router(s)`);
+  for (const h of [...nodes, ...floodfills]) {
+    h.ipv6 = i2pIpv6(state.slot, h.index);
+    await addIpv6(h);
+  }
+  log(`private I2P network (netid ${I2P_NETID}): installing i2pd on ${floodfills.length} floodfill router(s)`);
   await Promise.all(floodfills.map((h) => installFloodfill(state, h)));
   checkAborted(signal);
   // First start: each router creates its identity and writes a router.info with both of its addresses.
@@ -47,12 +45,12 @@ export async function setupI2p(state: LabState, log: (line: string) => void, sig
   // Every floodfill knows every other one from its netDb at its second start (LAB.md's bootstrap (a)).
   for (const [i, h] of floodfills.entries()) {
     const owner = await i2pdOwner(h);
-    for (const [j, f] of files.entries()) if (i !== j) await writeOwned(join(mergedDir(h.dir), 'var/lib/i2pd/netDb', netDbPath(f.hash)), f.data, owner);
+    for (const [j, f] of files.entries()) if (i !== j) await writeOwned(join(hostRootDir(h.dir), 'var/lib/i2pd/netDb', netDbPath(f.hash)), f.data, owner);
   }
   await Promise.all(floodfills.map((h) => service(state, h, 'start')));
   // The nodes reseed from a zip of the floodfills' router infos (LAB.md's bootstrap (b)): the playbook's i2pd reads it.
   const zip = zipStored(files.map((f) => ({ name: f.name, data: f.data })));
-  for (const h of nodes) await writeOwned(join(mergedDir(h.dir), RESEED_ZIP_PATH.slice(1)), zip);
+  for (const h of nodes) await writeOwned(join(hostRootDir(h.dir), RESEED_ZIP_PATH.slice(1)), zip);
   await Promise.all(floodfills.map((h) => assertRunning(state, h)));
   log(`private I2P network: ${floodfills.length} floodfill router(s) up in ${((Date.now() - started) / 1000).toFixed(1)} s; reseed zip in every node at ${RESEED_ZIP_PATH}`);
 }
@@ -70,7 +68,7 @@ async function installFloodfill(state: LabState, h: HostState): Promise<void> {
 async function firstStart(state: LabState, h: HostState): Promise<Buffer> {
   const r = routerOf(state, h);
   await service(state, h, 'start');
-  const file = join(mergedDir(h.dir), 'var/lib/i2pd/router.info');
+  const file = join(hostRootDir(h.dir), 'var/lib/i2pd/router.info');
   const want = [r.address, r.ipv6].map((a) => Buffer.from(a, 'latin1'));
   const deadline = Date.now() + 30_000;
   let info: Buffer | undefined;
@@ -108,7 +106,7 @@ async function logTail(state: LabState, h: HostState): Promise<string> {
 
 // The uid and gid of the host's i2pd user (from the host's own passwd), so i2pd can rewrite the files it owns.
 async function i2pdOwner(h: HostState): Promise<{ uid: number; gid: number }> {
-  const passwd = await readFile(join(mergedDir(h.dir), 'etc/passwd'), 'utf8');
+  const passwd = await readFile(join(hostRootDir(h.dir), 'etc/passwd'), 'utf8');
   const f = passwd.split('\n').find((l) => l.startsWith('i2pd:'))?.split(':');
   if (!f) throw failed(h, 'the i2pd package created no i2pd user', '');
   return { uid: Number(f[2]), gid: Number(f[3]) };

@@ -40,16 +40,23 @@ module.exports = {
     },
     {
       name: 'only-cli-uses-lab',
+      comment: 'besides the CLI, only the Collection type names the lab extension type (a collection may bring one)',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(lab|cli)/' },
-      to: { path: '^src/lab/' },
+      to: { path: '^src/lab/', pathNot: '^src/lab/extension\\.ts$' },
+    },
+    {
+      name: 'lab-extension-type-only',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(lab|cli)/' },
+      to: { path: '^src/lab/extension\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'collections-use-the-public-api',
-      comment: 'a collection is loaded through the same API a user collection gets: it imports `provision`, never src/ files',
+      comment: 'a collection is loaded through the same API a user collection gets: it imports `provision` (and `provision/lab` for a lab extension), never src/ files',
       severity: 'error',
       from: { path: '^collections/' },
-      to: { path: '^src/', pathNot: '^src/index\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(index|lab/extension)\\.ts$' },
     },
     {
       name: 'core-names-no-collection',

@@ -13,6 +13,7 @@ const common = {
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^provision$': '<rootDir>/src/index.ts',
+    '^provision/lab$': '<rootDir>/src/lab/extension.ts',
     '^provision/collections/(\\w+)$': '<rootDir>/collections/$1/index.ts',
   },
   transform,

@@ -32,14 +32,15 @@ const ssh2Addon = {
 };
 
 /**
- * `provision` and `provision/collections/NAME` resolve to the sources: the bundled collections (src/collections/
+ * `provision`, `provision/lab` and `provision/collections/NAME` resolve to the sources: the bundled collections (src/collections/
  * defaults.ts) become part of the bundle and share its module registry, as they share the library's in dist/.
  */
 const selfReference = {
   name: 'self-reference',
   setup(b) {
-    b.onResolve({ filter: /^provision(\/collections\/\w+)?$/ }, (args) => {
+    b.onResolve({ filter: /^provision(\/collections\/\w+|\/lab)?$/ }, (args) => {
       const name = /^provision\/collections\/(\w+)$/.exec(args.path)?.[1];
+      if (args.path === 'provision/lab') return { path: join(root, 'src/lab/extension.ts') };
       return { path: join(root, name ? `collections/${name}/index.ts` : 'src/index.ts') };
     });
   },

@@ -14,9 +14,10 @@ let ts;
 /** `./x.js` imported from a .ts file means `./x.ts` when only that exists (NodeNext style imports). */
 export async function resolve(specifier, context, next) {
   // The package's own name, from its sources (as jest.config.js and tsconfig.json map it).
-  const self = /^provision(?:\/collections\/(\w+))?$/.exec(specifier);
+  const self = /^provision(?:\/collections\/(\w+)|\/(lab))?$/.exec(specifier);
   if (self && context.parentURL?.endsWith('.ts')) {
-    return next(new URL(self[1] ? `../collections/${self[1]}/index.ts` : '../src/index.ts', import.meta.url).href, context);
+    const file = self[1] ? `../collections/${self[1]}/index.ts` : self[2] ? '../src/lab/extension.ts' : '../src/index.ts';
+    return next(new URL(file, import.meta.url).href, context);
   }
   if (context.parentURL?.endsWith('.ts') && /^(\.{1,2}\/|\/).*\.js$/.test(specifier)) {
     const url = new URL(specifier, context.parentURL);

@@ -28,7 +28,7 @@ export { registerModule, getModule, moduleNames } from './modules/registry.js';
 export { readModuleDir, loadLocalModules, type ModuleFromFile } from './modules/local.js';
 export { defineChecker, registerChecker, getChecker, checkerNames, type ContentChecker, type CheckedFile } from './modules/checkers.js';
 export { defineCollection, type Collection } from './collections/define.js';
-export { loadDefaultCollections, registerCollection, collectionNames } from './collections/load.js';
+export { loadDefaultCollections, registerCollection, collectionNames, loadedCollections } from './collections/load.js';
 export { closest } from './source/suggest.js';
 export { climbOut } from './confined-path.js';
 // zod, for a module's argument schema: a project module imports everything from provision, even with no node_modules.

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import { DEFAULT_PACKAGES } from '../../src/lab/config.js';
 import { labDown, labExec, labStatus, labUp, type LabInfo, type LabMode } from '../../src/lab/index.js';
 import { closeMasters } from './ansible.js';
+import { loadCollectionsWithLab } from '../../src/cli/collections.js';
+
+// Every lab's repository holds what the bundled collections' playbooks install (i2pd): their lab extensions say so.
+await loadCollectionsWithLab();
 
 /** The benchmark's lab: never the name of anyone else's lab. */
 export const LAB_NAME = 'bench';
 
 /** Ansible's apt module installs python3-apt on the hosts first: the offline repository must hold it (LAB.md). */
-export const PACKAGES = [...DEFAULT_PACKAGES, 'python3-apt', 'python-apt-common', 'distro-info-data'];
+export const PACKAGES = ['i2pd', ...DEFAULT_PACKAGES, 'python3-apt', 'python-apt-common', 'distro-info-data'];
 
 /** The stand-in release, as makeStandinTarball built it. */
 export interface Tarball {

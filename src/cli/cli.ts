@@ -11,6 +11,7 @@ import { registerAdhoc } from './adhoc.js';
 import { exitWithError } from './errors.js';
 import * as library from '../index.js';
 import { publishLibrary } from '../modules/local-hooks.js';
+import { loadCollectionsWithLab } from './collections.js';
 
 // A project module's `import ... from 'provision'` gets this bundle's copy of the library: nothing more to load, and
 // one copy of every class in the process (src/modules/local-hooks.ts).
@@ -24,11 +25,16 @@ const program = new Command()
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-registerRun(program);
-registerInspect(program);
-registerAdhoc(program);
-registerLab(program);
-registerSchema(program);
+/** Loads the bundled collections (their lab extensions add `lab` options and commands), then runs the command. */
+async function main(): Promise<void> {
+  await loadCollectionsWithLab();
+  registerRun(program);
+  registerInspect(program);
+  registerAdhoc(program);
+  registerLab(program);
+  registerSchema(program);
+  await program.parseAsync(process.argv);
+}
 
 // A reader that went away (`provision ... | head`) ends the output, not with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -38,4 +44,4 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-program.parseAsync(process.argv).catch(exitWithError);
+main().catch(exitWithError);

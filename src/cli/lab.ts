@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { ProvisionError } from '../errors.js';
-import { LAB_EXTENSIONS, labDown, labExecArgv, labSshArgv, labStatus, labUp, roleTag, type LabCliHelpers, type LabMode, type LabStatus } from '../lab/index.js';
+import { labExtensions, labDown, labExecArgv, labSshArgv, labStatus, labUp, roleTag, type LabCliHelpers, type LabMode, type LabStatus } from '../lab/index.js';
 import { abortOnInterrupt } from './interrupt.js';
 import { commaList, positiveInt } from './options.js';
 
@@ -33,7 +33,7 @@ export function registerLab(program: Command): void {
     .option('--packages <list>', 'Debian packages for the local apt repository (default: what the bundled playbooks need)', commaList)
     .option('--name <name>', 'lab name; hosts are NAME1..NAMEn (default lab)')
     .option('-i, --inventory <file>', 'where to write the inventory (default inventories/lab.yml)');
-  for (const e of LAB_EXTENSIONS) e.cli?.upOptions(up, helpers);
+  for (const e of labExtensions()) e.cli?.upOptions(up, helpers);
   up.option('--json', 'print the lab as JSON')
     .action(async (opts: UpOptions & Record<string, unknown>) => {
       const extensions = extensionOptions(opts);
@@ -49,7 +49,7 @@ export function registerLab(program: Command): void {
       );
       if (opts.json) return void process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
       for (const h of info.hosts) process.stdout.write(`${h.name}\t${h.address}\n`);
-      for (const e of LAB_EXTENSIONS) for (const line of e.cli?.upLines?.(info) ?? []) process.stdout.write(line);
+      for (const e of labExtensions()) for (const line of e.cli?.upLines?.(info) ?? []) process.stdout.write(line);
       process.stdout.write(`inventory: ${info.inventoryFile}\nnext: provision run PLAYBOOK -i ${info.inventoryFile}\n`);
     });
 
@@ -86,7 +86,7 @@ export function registerLab(program: Command): void {
       process.exitCode = await passThrough(await labSshArgv(opts.name, host, command[0] === '--' ? command.slice(1) : command));
     });
 
-  for (const e of LAB_EXTENSIONS) e.cli?.commands?.(lab, helpers);
+  for (const e of labExtensions()) e.cli?.commands?.(lab, helpers);
 
   lab
     .command('exec')
@@ -102,7 +102,7 @@ export function registerLab(program: Command): void {
 
 // Each extension's labUp options from `lab up`'s, for the extensions asked for (none: undefined).
 function extensionOptions(opts: Record<string, unknown>): Record<string, unknown> | undefined {
-  const asked = LAB_EXTENSIONS.flatMap((e) => {
+  const asked = labExtensions().flatMap((e) => {
     const o = e.cli?.fromUpOptions(opts);
     return o === undefined ? [] : [[e.name, o] as const];
   });

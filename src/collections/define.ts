@@ -2,6 +2,7 @@
 // the playbook's templates/ until roles exist). The bundled collections are written with exactly this API.
 import type { ContentChecker } from '../modules/checkers.js';
 import type { ModuleDef } from '../modules/define.js';
+import type { LabExtension } from '../lab/extension.js';
 
 /** What a collection's entry file exports (as its default export, or as `collection`). */
 export interface Collection {
@@ -11,6 +12,8 @@ export interface Collection {
   summary: string;
   modules?: ModuleDef[];
   checkers?: ContentChecker[];
+  /** Lab extensions (`provision lab up --NAME`): what the collection's playbooks need of a throwaway lab. */
+  lab?: LabExtension[];
 }
 
 /** A collection definition, typed. */

@@ -6,7 +6,7 @@ import { registerModule } from '../modules/registry.js';
 import type { Collection } from './define.js';
 import { DEFAULT_COLLECTIONS } from './defaults.js';
 
-const registered = new Set<string>();
+const registered = new Map<string, Collection>();
 
 /** True for a value shaped like a collection (a name and lists of modules or checkers). */
 function isCollection(v: unknown): v is Collection {
@@ -21,7 +21,7 @@ export function registerCollection(collection: Collection): void {
   }
   for (const def of collection.modules ?? []) registerModule(def);
   for (const def of collection.checkers ?? []) registerChecker(def);
-  registered.add(collection.name);
+  registered.set(collection.name, collection);
 }
 
 /** The collection an entry file exports: its default export, or an export named `collection`. */
@@ -48,5 +48,10 @@ export async function loadDefaultCollections(): Promise<void> {
 
 /** The names of the collections registered so far. */
 export function collectionNames(): string[] {
-  return [...registered].sort();
+  return [...registered.keys()].sort();
+}
+
+/** The collections registered so far, in the order they were. */
+export function loadedCollections(): Collection[] {
+  return [...registered.values()];
 }

@@ -33,8 +33,8 @@ export const BASE_PACKAGES = [
   'netbase',
 ];
 
-/** Packages put in the local apt repository by default: what the bundled playbooks install. */
-export const DEFAULT_PACKAGES = ['i2pd', 'ufw', 'iptables', 'netcat-openbsd', 'curl', 'sudo', 'ca-certificates'];
+/** Packages every lab's local apt repository holds (what general playbooks install), besides the lab extensions' repoPackages. */
+export const DEFAULT_PACKAGES = ['ufw', 'iptables', 'netcat-openbsd', 'curl', 'sudo', 'ca-certificates'];
 
 /** Bump when the base's customization changes, so cached bases built the old way are not reused. */
 export const BASE_FORMAT = 1;

@@ -93,6 +93,11 @@ export interface LabExtensionCli {
 export interface LabExtension<O = unknown> {
   /** Its key in labUp's `extensions`, in the lab state and in LabInfo (letters and digits). */
   name: string;
+  /**
+   * Debian packages the collection's playbooks install: every lab's local repository holds them (hosts have no
+   * other), whether or not a lab uses the extension.
+   */
+  repoPackages?: string[];
   /** How `lab status` tags its service hosts, by role ({ relay: 'test relay' }). */
   roles?: Record<string, string>;
   /** Checks its labUp options (throwing a ProvisionError before anything is created) and says what it will add. */

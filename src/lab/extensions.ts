@@ -1,12 +1,22 @@
-// The lab extensions `provision lab` offers, and how labUp plans and reports them. The list is the one place the lab
-// names an extension: the bundled collection's, until a collection can bring its own.
+// The lab extensions `provision lab` offers, and how labUp plans and reports them. Collections bring them (a
+// collection's `lab` list); the CLI registers those of the loaded collections, a program calls registerLabExtension.
 import { ProvisionError } from '../errors.js';
 import type { LabExtension, LabExtensionPlan, LabServiceHosts } from './extension.js';
-import { i2pLab } from './i2p/extension.js';
 import type { LabState } from './state.js';
 
-/** Every lab extension, in the order they set up and show. */
-export const LAB_EXTENSIONS: LabExtension[] = [i2pLab];
+const registered: LabExtension[] = [];
+
+/** Makes a lab extension available to labUp and the lab commands (a later one of the same name replaces it). */
+export function registerLabExtension(extension: LabExtension): void {
+  const i = registered.findIndex((e) => e.name === extension.name);
+  if (i >= 0) registered[i] = extension;
+  else registered.push(extension);
+}
+
+/** Every registered lab extension, in the order they were registered (the order they set up and show). */
+export function labExtensions(): LabExtension[] {
+  return [...registered];
+}
 
 /** An extension that labUp will use, with what it will add. */
 export interface PlannedExtension {
@@ -14,19 +24,19 @@ export interface PlannedExtension {
   plan: LabExtensionPlan;
 }
 
-/** Plans the extensions labUp was asked for (in LAB_EXTENSIONS order), throwing for an unknown name or bad options. */
+/** Plans the extensions labUp was asked for (in registration order), throwing for an unknown name or bad options. */
 export function planExtensions(asked: Record<string, unknown>, lab: { name: string; hosts: number }): PlannedExtension[] {
   for (const name of Object.keys(asked)) {
-    if (!LAB_EXTENSIONS.some((e) => e.name === name)) {
-      throw new ProvisionError({ what: `lab: no lab extension named "${name}"`, expected: LAB_EXTENSIONS.map((e) => e.name).join(', '), code: 'lab-extension' });
+    if (!labExtensions().some((e) => e.name === name)) {
+      throw new ProvisionError({ what: `lab: no lab extension named "${name}"`, expected: labExtensions().map((e) => e.name).join(', '), code: 'lab-extension' });
     }
   }
-  return LAB_EXTENSIONS.filter((e) => asked[e.name] !== undefined).map((extension) => ({ extension, plan: extension.plan(asked[extension.name], lab) }));
+  return labExtensions().filter((e) => asked[e.name] !== undefined).map((extension) => ({ extension, plan: extension.plan(asked[extension.name], lab) }));
 }
 
-/** The extensions a lab uses (those its state names), in LAB_EXTENSIONS order. */
+/** The extensions a lab uses (those its state names), in registration order. */
 export function extensionsOf(state: LabState): LabExtension[] {
-  return LAB_EXTENSIONS.filter((e) => state.extensions && e.name in state.extensions);
+  return labExtensions().filter((e) => state.extensions && e.name in state.extensions);
 }
 
 /** The service hosts of the planned extensions, each group once. */
@@ -51,5 +61,5 @@ export function extensionInfo(state: LabState): Record<string, unknown> {
 
 /** How `lab status` tags a service host of this role (its extension's `roles`), or the role itself. */
 export function roleTag(role: string): string {
-  return LAB_EXTENSIONS.map((e) => e.roles?.[role]).find((t) => t !== undefined) ?? role;
+  return labExtensions().map((e) => e.roles?.[role]).find((t) => t !== undefined) ?? role;
 }

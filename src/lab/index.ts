@@ -14,7 +14,7 @@ import type { RunResult } from './run.js';
 export { labUp, hostName, type LabInfo, type LabUpOptions } from './up.js';
 export { NODES_GROUP } from './config.js';
 export { findHost } from './find.js';
-export { LAB_EXTENSIONS, roleTag } from './extensions.js';
+export { labExtensions, registerLabExtension, roleTag } from './extensions.js';
 export type { LabCliHelpers, LabExtension } from './extension.js';
 export { sshOptions } from './ready.js';
 export type { LabMode } from './state.js';

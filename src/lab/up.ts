@@ -20,7 +20,7 @@ import { checkAborted, run } from './run.js';
 import { labDir, listLabs, readState, withLock, writeState, type HostState, type LabMode, type LabState } from './state.js';
 import { baseKey } from './base.js';
 import type { LabInfo } from './extension.js';
-import { extensionInfo, planExtensions, serviceHostsOf, serviceHostsText, type PlannedExtension } from './extensions.js';
+import { extensionInfo, labExtensions, planExtensions, serviceHostsOf, serviceHostsText, type PlannedExtension } from './extensions.js';
 
 export type { LabInfo } from './extension.js';
 
@@ -32,7 +32,7 @@ export interface LabUpOptions {
   hosts?: number;
   /** `systemd` (default: real systemd as PID 1, systemd-nspawn) or `chroot` (sshd as PID 1, faster, lighter). */
   mode?: LabMode;
-  /** Debian packages for the local apt repository (default: what the bundled playbooks install). */
+  /** Debian packages for the local apt repository (default: what the registered lab extensions' playbooks install, and DEFAULT_PACKAGES). */
   packages?: string[];
   /** Where to write the inventory (default inventories/lab.yml under the current directory). */
   inventory?: string;
@@ -40,7 +40,7 @@ export interface LabUpOptions {
   log?: (line: string) => void;
   /** Aborting stops the bring-up and removes what it had started. */
   signal?: AbortSignal;
-  /** Lab extensions to use, by name, with their options (`{ NAME: OPTIONS }`; see LAB_EXTENSIONS). */
+  /** Lab extensions to use, by name, with their options (`{ NAME: OPTIONS }`; see labExtensions()). */
   extensions?: Record<string, unknown>;
 }
 
@@ -90,7 +90,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   const signal = options.signal;
   const baseDir = await ensureBase(log, signal);
   checkAborted(signal);
-  const packages = options.packages ?? DEFAULT_PACKAGES;
+  const packages = options.packages ?? [...new Set([...labExtensions().flatMap((e) => e.repoPackages ?? []), ...DEFAULT_PACKAGES])];
   // An extension's packages come from the lab repository, whatever else was asked for.
   const extraPackages = [...new Set(planned.flatMap((p) => p.plan.packages ?? []))].filter((p) => !packages.includes(p));
   const repoDir = await ensureRepo(baseDir, [...packages, ...extraPackages], log, signal);

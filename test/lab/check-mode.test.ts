@@ -9,6 +9,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { labDown, labExec, labUp, type LabInfo } from '../../src/lab/index.js';
 import { describeLab } from './shared-lab.js';
+import { loadCollectionsWithLab } from '../../src/cli/collections.js';
+
+// Every lab's repository holds what the bundled collections' playbooks install (i2pd): their lab extensions say so.
+await loadCollectionsWithLab();
 
 const run = promisify(execFile);
 const CLI = resolve('dist/cli/main.js');

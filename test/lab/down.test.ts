@@ -9,6 +9,10 @@ import { labCgroups } from '../../src/lab/cgroups.js';
 import { must, run } from '../../src/lab/run.js';
 import { readState, type LabState } from '../../src/lab/state.js';
 import { describeLab, sharedLab } from './shared-lab.js';
+import { loadCollectionsWithLab } from '../../src/cli/collections.js';
+
+// Every lab's repository holds what the bundled collections' playbooks install (i2pd): their lab extensions say so.
+await loadCollectionsWithLab();
 
 const LAB = 'labdowntest';
 

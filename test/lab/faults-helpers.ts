@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { labDown, labExec, labUp } from '../../src/lab/index.js';
+import { loadCollectionsWithLab } from '../../src/cli/collections.js';
+
+// Every lab's repository holds what the bundled collections' playbooks install (i2pd): their lab extensions say so.
+await loadCollectionsWithLab();
 
 /** The built CLI the operator runs. */
 export const CLI = resolve('dist/cli/main.js');

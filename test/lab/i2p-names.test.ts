@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { parse } from 'yaml';
 import { checkI2pdConf } from '../../collections/bitcoin_i2p/i2pd/check.js';
-import { i2pInventory } from '../../src/lab/i2p/extension.js';
-import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../src/lab/i2p/network.js';
-import { b32Address, parseKnownRouters, tunnelsReady } from '../../src/lab/i2p/probe.js';
-import { netDbPath, routerInfoHash, zipStored } from '../../src/lab/i2p/routerinfo.js';
-import { parseReply } from '../../src/lab/i2p/sam.js';
-import { labUp } from '../../src/lab/index.js';
+import { i2pInventory, i2pLab } from '../../collections/bitcoin_i2p/lab/extension.js';
+import { RESEED_ZIP_PATH, floodfillConf, floodfillName, i2pIpv6, i2pPort, i2pRouterAddress } from '../../collections/bitcoin_i2p/lab/network.js';
+import { b32Address, parseKnownRouters, tunnelsReady } from '../../collections/bitcoin_i2p/lab/probe.js';
+import { netDbPath, routerInfoHash, zipStored } from '../../collections/bitcoin_i2p/lab/routerinfo.js';
+import { parseReply } from '../../collections/bitcoin_i2p/lab/sam.js';
+import { labUp, registerLabExtension } from '../../src/lab/index.js';
 import { inventoryText } from '../../src/lab/inventory.js';
+
+registerLabExtension(i2pLab);
 
 // The router identity (391 bytes: keys, then a key certificate: Ed25519 signing, X25519 crypto) from the router.info
 // of a lab floodfill, whose web console called it "Router Ident: dSJr8OgXBU3g-eKNg3RPu7GhZMyf9UrBrex16mj2AZ4=".

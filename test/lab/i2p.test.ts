@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESEED_ZIP_PATH, i2pInfo, labI2pProbe, labI2pRouters, labI2pTunnelsReady, type ProbeResult } from '../../src/lab/i2p/index.js';
-import { routerInfoHash } from '../../src/lab/i2p/routerinfo.js';
-import { labDown, labExec, labUp, type LabInfo } from '../../src/lab/index.js';
+import { RESEED_ZIP_PATH, i2pInfo, i2pLab, labI2pProbe, labI2pRouters, labI2pTunnelsReady, type ProbeResult } from '../../collections/bitcoin_i2p/lab/index.js';
+import { routerInfoHash } from '../../collections/bitcoin_i2p/lab/routerinfo.js';
+import { labDown, labExec, labUp, registerLabExtension, type LabInfo } from '../../src/lab/index.js';
+
+registerLabExtension(i2pLab);
 import { configureNode, nodeVars } from './i2p-configure.js';
 import { recordSkip } from '../setup/skips.js';
 

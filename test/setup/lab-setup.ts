@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { labDown, labUp } from '../../src/lab/index.js';
 import { listLabs } from '../../src/lab/state.js';
 import { recordSkip } from './skips.js';
+import { loadCollectionsWithLab } from '../../src/cli/collections.js';
+
+// Every lab's repository holds what the bundled collections' playbooks install (i2pd): their lab extensions say so.
+await loadCollectionsWithLab();
 
 /** The name of the lab this npm test brings up for itself. */
 const OWN_LAB = `jest-${process.pid}`;

@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { i2pLab } from '../../../src/lab/i2p/extension.js';
-import { roleTag } from '../../../src/lab/index.js';
+import { i2pLab } from '../../../collections/bitcoin_i2p/lab/extension.js';
+import { registerLabExtension, roleTag } from '../../../src/lab/index.js';
 import { planExtensions, serviceHostsOf, serviceHostsText } from '../../../src/lab/extensions.js';
 import type { HostState, LabState } from '../../../src/lab/state.js';
 import { labInfo } from '../../../src/lab/up.js';
+
+// The bundled collection brings it (the CLI registers the loaded collections' lab extensions).
+registerLabExtension(i2pLab);
 
 const host = (name: string, index: number, role?: string): HostState => ({
   name, index, address: `10.77.2.${10 + index}`, netns: `n-${name}`, veth: `v-${name}`, mac: '', dir: `/s/hosts/${name}`, cgroups: [], ...(role ? { role } : {}),

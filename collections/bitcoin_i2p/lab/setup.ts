@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ProvisionError, checkAborted, execInHost, hostRootDir, must, type HostState, type LabSetupContext, type LabState } from '../extension.js';
+import { ProvisionError, checkAborted, execInHost, hostRootDir, must, type HostState, type LabSetupContext, type LabState } from 'provision/lab';
 import { I2P_NETID, RESEED_ZIP_PATH, floodfillConf, i2pIpv6, i2pRouterAddress, type I2pRouterAddress } from './network.js';
 import { netDbPath, routerInfoHash, zipStored } from './routerinfo.js';
 

@@ -2,7 +2,7 @@
 // i2pd's `[reseed] zipfile` reads (stored entries; i2pd 2.45.1 reads local headers only and ignores the names).
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { ProvisionError } from '../extension.js';
+import { ProvisionError } from 'provision/lab';
 
 // A router identity: 256-byte public key, 128-byte signing key, then a certificate (type, 2-byte length, payload).
 const KEYS = 384;

@@ -1,6 +1,6 @@
 // What a program (or a test) asks of an --i2p lab's hosts: a stream between two of them, their tunnels, the routers
 // they know. Lab-wide calls by host name, like the lab's own labExec.
-import { findHost, requireInit } from '../extension.js';
+import { findHost, requireInit } from 'provision/lab';
 import { knownRouters, probeI2pStream, waitForTunnels, type ProbeOptions, type ProbeResult } from './probe.js';
 
 /**

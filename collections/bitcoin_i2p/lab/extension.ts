@@ -1,6 +1,6 @@
 // `lab up --i2p` as a lab extension: floodfill routers as service hosts, the private network set up once every host
 // is up, the i2pd variables in the inventory, the floodfills in LabInfo and `lab status`.
-import { NODES_GROUP, ProvisionError, defineLabExtension, type LabInfo, type LabInventoryPart } from '../extension.js';
+import { NODES_GROUP, ProvisionError, defineLabExtension, type LabInfo, type LabInventoryPart } from 'provision/lab';
 import { i2pLabCli } from './cli.js';
 import { DEFAULT_FLOODFILLS, I2P_NETID, RESEED_ZIP_PATH, type I2pLabInfo, floodfillName, i2pGroupVars, i2pHostVars, i2pIpv6, i2pRouterAddress } from './network.js';
 import { setupI2p } from './setup.js';
@@ -22,6 +22,8 @@ interface I2pLabState {
 /** The I2P lab extension (`lab up --i2p`). */
 export const i2pLab = defineLabExtension<I2pLabOptions | undefined>({
   name: 'i2p',
+  // The i2p-node playbook installs i2pd: every lab's repository holds it, as it holds ufw.
+  repoPackages: ['i2pd'],
   roles: { floodfill: 'I2P floodfill' },
   plan(options, lab) {
     const floodfills = options?.floodfills ?? DEFAULT_FLOODFILLS;

@@ -1,7 +1,7 @@
 // What the I2P lab extension adds to `provision lab`: `lab up --i2p [--floodfills N]`, the floodfill lines `lab up`
 // prints, and `lab i2p-check FROM TO`.
 import type { Command } from 'commander';
-import { ProvisionError, type LabExtensionCli, type LabInfo } from '../extension.js';
+import { ProvisionError, type LabExtensionCli, type LabInfo } from 'provision/lab';
 import { labI2pProbe } from './api.js';
 import type { I2pLabInfo } from './network.js';
 import type { ProbeResult } from './probe.js';

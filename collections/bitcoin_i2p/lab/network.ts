@@ -1,6 +1,6 @@
 // `lab up --i2p`: the lab's own private I2P network (LAB.md, i2pd 2.45.1). The pure part: addresses, ports, the
 // floodfill routers' fixed i2pd.conf, and the inventory variables that let the i2p-node playbook's i2pd join.
-import { NET_PREFIX } from '../extension.js';
+import { NET_PREFIX } from 'provision/lab';
 
 /** The network id of every lab I2P network (the public network is 2; routers of another netid refuse each other). */
 export const I2P_NETID = 78;

@@ -2,7 +2,7 @@
 // machine: a tiny node process inside the host's network namespace pipes the socket to its stdin/stdout. Nothing
 // on the host is changed, and nothing needs to listen outside the host's loopback.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ProvisionError, SYSTEM_PATH } from '../extension.js';
+import { ProvisionError, SYSTEM_PATH } from 'provision/lab';
 
 // The pipe: socket ⇄ stdio. Exits when either side ends; a failed connect exits 2 with the reason on stderr.
 const PIPE_SOURCE = `const s = require('net').connect(Number(process.argv[2]), process.argv[1]);

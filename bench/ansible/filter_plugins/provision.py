@@ -1,5 +1,5 @@
 # Filters the Ansible side of the benchmark needs to produce byte-identical files: provision's template helpers
-# (src/template/render.ts: default, bool, list, stable_port) and its rpcauth line (src/bitcoin/rpcauth.ts,
+# (src/template/render.ts: default, bool, list, stable_port) and its rpcauth line (collections/bitcoin_i2p/bitcoin/rpcauth.ts,
 # stableRpcAuth). A filter plugin is Ansible's own place for such logic.
 import hashlib
 import hmac

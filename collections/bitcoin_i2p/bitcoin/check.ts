@@ -41,7 +41,7 @@ function keyProblems(conf: ParsedConf): Problem[] {
       problems.push({
         line: e.line,
         what: `unknown option "${e.written}": bitcoind ignores it with only a log warning, so the setting silently does nothing`,
-        expected: `an option of Bitcoin Core ${BITCOIN_OPTIONS_VERSION} (src/bitcoin/options.ts)`,
+        expected: `an option of Bitcoin Core ${BITCOIN_OPTIONS_VERSION} (collections/bitcoin_i2p/bitcoin/options.ts)`,
         fix: guess ? `did you mean "${guess}"?` : 'remove the line or correct the name',
         code: 'bitcoin-conf-unknown',
       });

@@ -54,7 +54,7 @@ export function checkI2pdConf(text: string, where: { file: string; host?: string
       errors.push(new ProvisionError({
         what: `unknown i2pd option "${e.key}": i2pd ${I2PD_OPTIONS_VERSION} exits at start on an unknown key`,
         where: at(e.line),
-        fix: guess ? `did you mean "${guess}"?` : `remove it (src/i2pd/options.ts lists what i2pd ${I2PD_OPTIONS_VERSION} accepts)`,
+        fix: guess ? `did you mean "${guess}"?` : `remove it (collections/bitcoin_i2p/i2pd/options.ts lists what i2pd ${I2PD_OPTIONS_VERSION} accepts)`,
         code: 'i2pd-conf-unknown',
       }));
       continue;

@@ -30,7 +30,7 @@ describe('checkI2pdConf refuses what makes i2pd exit, with the exact message', (
     ['a key of a newer i2pd', '[sam]\nportudp = 7655\n', [
       'i2pd.conf:2: unknown i2pd option "sam.portudp": i2pd 2.45.1 exits at start on an unknown key\n  fix: did you mean "sam.port"?']],
     ['a key with nothing close', '[http]\nshowTotalTCSR = true\n', [
-      'i2pd.conf:2: unknown i2pd option "http.showTotalTCSR": i2pd 2.45.1 exits at start on an unknown key\n  fix: remove it (src/i2pd/options.ts lists what i2pd 2.45.1 accepts)']],
+      'i2pd.conf:2: unknown i2pd option "http.showTotalTCSR": i2pd 2.45.1 exits at start on an unknown key\n  fix: remove it (collections/bitcoin_i2p/i2pd/options.ts lists what i2pd 2.45.1 accepts)']],
     ['a repeated key', 'port = 1\nipv4 = true\nport = 2\n', [
       'i2pd.conf:3: "port" is set twice (lines 1 and 3): i2pd exits at start on a repeated key\n  fix: keep only one of the two lines']],
     ['a bad bool', 'ipv6 = maybe\n', [

@@ -82,7 +82,7 @@ describe('the rendered bitcoin.conf', () => {
     const text = renderTemplate('bitcoin.conf', { bitcoin_extra_options: { maxconnection: 20 } });
     expect(checkBitcoinConf(text, { file: 'bitcoin.conf' }).map((e) => e.message)).toEqual([
       'bitcoin.conf:12: unknown option "maxconnection": bitcoind ignores it with only a log warning, so the setting silently does nothing\n' +
-      '  expected: an option of Bitcoin Core v29 (src/bitcoin/options.ts)\n' +
+      '  expected: an option of Bitcoin Core v29 (collections/bitcoin_i2p/bitcoin/options.ts)\n' +
       '  fix: did you mean "maxconnections"?',
     ]);
   });

@@ -26,13 +26,13 @@ describe('checkBitcoinConf accepts', () => {
 describe('checkBitcoinConf refuses, with the exact message', () => {
   it.each([
     ['an unknown key, with a suggestion', 'rpcalowip=127.0.0.1\n', [
-      'bitcoin.conf:1: unknown option "rpcalowip": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (src/bitcoin/options.ts)\n  fix: did you mean "rpcallowip"?']],
+      'bitcoin.conf:1: unknown option "rpcalowip": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (collections/bitcoin_i2p/bitcoin/options.ts)\n  fix: did you mean "rpcallowip"?']],
     ['an unknown negated key, with the suggestion negated', 'nolistn=1\n', [
-      'bitcoin.conf:1: unknown option "nolistn": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (src/bitcoin/options.ts)\n  fix: did you mean "nolisten"?']],
+      'bitcoin.conf:1: unknown option "nolistn": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (collections/bitcoin_i2p/bitcoin/options.ts)\n  fix: did you mean "nolisten"?']],
     ['an unknown key with nothing close', 'frobnicate=1\n', [
-      'bitcoin.conf:1: unknown option "frobnicate": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (src/bitcoin/options.ts)\n  fix: remove the line or correct the name']],
+      'bitcoin.conf:1: unknown option "frobnicate": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (collections/bitcoin_i2p/bitcoin/options.ts)\n  fix: remove the line or correct the name']],
     ['an i2pd option in bitcoin.conf (mempoolfullrbf is gone in v29 too)', 'mempoolfullrbf=1\n', [
-      'bitcoin.conf:1: unknown option "mempoolfullrbf": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (src/bitcoin/options.ts)\n  fix: remove the line or correct the name']],
+      'bitcoin.conf:1: unknown option "mempoolfullrbf": bitcoind ignores it with only a log warning, so the setting silently does nothing\n  expected: an option of Bitcoin Core v29 (collections/bitcoin_i2p/bitcoin/options.ts)\n  fix: remove the line or correct the name']],
     ['a leading dash', '-txindex=1\n', [
       'bitcoin.conf:1: "-txindex=1": options in bitcoin.conf are written without the leading "-"; bitcoind refuses to start\n  fix: write "txindex=1"']],
     ['a line without "="', 'server=1\nnolisten\n', [

@@ -2,6 +2,7 @@
 // copy or template task asks for it (`lint: NAME`). Collections register them as they register modules.
 import { z } from 'zod';
 import { ProvisionError, ProvisionErrors } from '../errors.js';
+import { closest } from '../source/suggest.js';
 
 /** A content checker: every problem in `text`, each a ProvisionError pointing into it (empty: the text is fine). */
 export interface ContentChecker {
@@ -47,7 +48,8 @@ export const lintArg = z
   .superRefine((name, ctx) => {
     if (getChecker(name)) return;
     const known = checkerNames();
-    ctx.addIssue({ code: 'custom', message: `no content checker "${name}"; ${known.length ? `known: ${known.join(', ')}` : 'none is registered'} (collections add them)` });
+    const guess = closest(name, known);
+    ctx.addIssue({ code: 'custom', message: `no content checker "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; ${known.length ? `known: ${known.join(', ')}` : 'none is registered'} (collections add them)` });
   })
   .describe('Check the text on the control machine before anything is written, with the named content checker (a collection provides them; `provision schema --docs` lists them)');
 

@@ -47,8 +47,8 @@ async function moduleFiles(dir: string): Promise<string[]> {
   return entries.filter((name) => LOADED.has(extname(name)) && !/\.d\.m?ts$/.test(name)).map((name) => join(dir, name));
 }
 
-/** Imports one module file; a failure to load is the user's to fix, said in one line. */
-async function importModuleFile(path: string): Promise<Record<string, unknown>> {
+/** Imports one module (or collection entry) file of a project; a failure to load is the user's to fix, said in one line. */
+export async function importModuleFile(path: string): Promise<Record<string, unknown>> {
   if (/\.m?ts$/.test(path) && !canLoadTypeScript(path)) {
     throw new ProvisionError({
       what: 'cannot load a TypeScript module: Node 20 does not run TypeScript, and no "typescript" package is found from this folder',

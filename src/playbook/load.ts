@@ -6,6 +6,7 @@ import { isTemplated } from '../template/render.js';
 import { TASK_KEYS, UNSUPPORTED_KEYS, playSchema } from './schema.js';
 import { resolveModuleName } from './module-args.js';
 import { loadDefaultCollections } from '../collections/load.js';
+import { loadLocalCollections } from '../collections/local.js';
 import { loadLocalModules } from '../modules/local.js';
 import { didYouMean } from '../source/suggest.js';
 import { checkImportedNotify, importCycle, parseTaskList } from './import-tasks.js';
@@ -33,6 +34,7 @@ export async function loadPlaybookFromString(text: string, from: string | Playbo
   const file = typeof from === 'string' ? from : sourceFile(from);
   const dir = path.dirname(path.resolve(file));
   await loadDefaultCollections();
+  await loadLocalCollections(dir);
   await loadLocalModules(dir);
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0) throw new ProvisionErrors(parsed.problems);

@@ -49,7 +49,7 @@ describe("a user's collection", () => {
 
   it('a lint naming no registered checker is refused when the playbook loads, with the known names', async () => {
     expect(await problems(loadPlaybookFromString('- hosts: all\n  tasks:\n    - copy: { dest: /etc/motd, content: hi, lint: motdd }\n', '/tmp/site.yml'))).toEqual([
-      expect.stringMatching(/^\/tmp\/site\.yml:3:\d+: plays\[0\]\.tasks\[0\]\.copy\.lint: no content checker "motdd"; known: bitcoin\.conf, i2pd\.conf, motd \(collections add them\)/),
+      expect.stringMatching(/^\/tmp\/site\.yml:3:\d+: plays\[0\]\.tasks\[0\]\.copy\.lint: no content checker "motdd" \(did you mean "motd"\?\); known: bitcoin\.conf, i2pd\.conf, motd \(collections add them\)/),
     ]);
   });
 
@@ -61,5 +61,13 @@ describe("a user's collection", () => {
 
   it('a name that cannot be part of NAMESPACE.NAME.module is refused', () => {
     expect(() => registerCollection(defineCollection({ name: 'my-site', summary: 'x', modules: [] }))).toThrow('collection name "my-site"');
+  });
+});
+
+describe('a misspelt lint', () => {
+  it('names the nearest checker', async () => {
+    expect(await problems(loadPlaybookFromString('- hosts: all\n  tasks:\n    - copy: { dest: /etc/x.conf, content: hi, lint: bitcoin.cnf }\n', '/tmp/site.yml'))).toEqual([
+      expect.stringContaining('plays[0].tasks[0].copy.lint: no content checker "bitcoin.cnf" (did you mean "bitcoin.conf"?); known: bitcoin.conf, i2pd.conf'),
+    ]);
   });
 });

@@ -22,7 +22,7 @@ export async function loadLocalCollections(playbookDir: string): Promise<string[
       throw new ProvisionError({ what: `collection folder ${name} has no entry file`, where: { file: join(dir, name) }, expected: ENTRIES.join(', '), fix: 'add index.mjs exporting: export default defineCollection({ name, summary, modules, checkers })', code: 'collection' });
     }
     registerProjectModuleHooks();
-    const collection = collectionOf(await importModuleFile(entry), entry);
+    const collection = collectionOf(await importModuleFile(entry, 'collection entry file'), entry);
     if (collection.name !== name) {
       throw new ProvisionError({ what: `collection "${collection.name}" is in a folder named ${name}`, where: { file: entry }, expected: `name: ${name}`, fix: 'name the folder as the collection (a playbook names its modules NAMESPACE.NAME.module)', code: 'collection' });
     }

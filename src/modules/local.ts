@@ -48,7 +48,7 @@ async function moduleFiles(dir: string): Promise<string[]> {
 }
 
 /** Imports one module (or collection entry) file of a project; a failure to load is the user's to fix, said in one line. */
-export async function importModuleFile(path: string): Promise<Record<string, unknown>> {
+export async function importModuleFile(path: string, what = 'module file'): Promise<Record<string, unknown>> {
   if (/\.m?ts$/.test(path) && !canLoadTypeScript(path)) {
     throw new ProvisionError({
       what: 'cannot load a TypeScript module: Node 20 does not run TypeScript, and no "typescript" package is found from this folder',
@@ -60,7 +60,7 @@ export async function importModuleFile(path: string): Promise<Record<string, unk
   try {
     return await importFile(pathToFileURL(path).href);
   } catch (e) {
-    throw new ProvisionError({ what: `cannot load module file: ${(e as Error).message.split('\n')[0]}`, where: { file: path }, code: 'local-module' });
+    throw new ProvisionError({ what: `cannot load ${what}: ${(e as Error).message.split('\n')[0]}`, where: { file: path }, code: 'local-module' });
   }
 }
 

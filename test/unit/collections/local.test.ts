@@ -31,6 +31,10 @@ describe('project collections', () => {
     expect(await messageOf(loadPlaybook('test/fixtures/project-collections-empty/site.yml'))).toMatch(/collection folder tools has no entry file\n {2}expected: index\.mjs, index\.js, index\.ts, index\.mts/);
   });
 
+  it('an entry file that throws as it loads is one error naming the file', async () => {
+    expect(await messageOf(loadPlaybook('test/fixtures/project-collections-throws/site.yml'))).toMatch(/collections\/evil\/index\.mjs: cannot load collection entry file: boom at load$/);
+  });
+
   it('the CLI runs it: the checker stops the file before anything is written', async () => {
     const root = await mkdtemp(join(tmpdir(), 'provision-coll-'));
     try {

@@ -1,5 +1,5 @@
 // `provision schema`: writes the JSON Schemas editors use for playbooks and inventories, and the module reference.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -48,6 +48,7 @@ async function modulesOf(dirs: string[]): Promise<ModuleDef[]> {
   const defs: ModuleDef[] = [];
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new ProvisionError({ what: 'no such folder of modules', where: { file: dir }, expected: "a project's modules/ folder", code: 'usage' });
+    if (!statSync(dir).isDirectory()) throw new ProvisionError({ what: 'not a folder of modules', where: { file: dir }, expected: "a project's modules/ folder", got: 'a file', code: 'usage' });
     defs.push(...(await readModuleDir(path.resolve(dir))).map(({ def }) => def));
   }
   return defs;

@@ -55,6 +55,12 @@ describe('a project with no node_modules', () => {
     );
     expect(code).not.toBe(0);
   });
+
+  it('names a file given as the folder (no internal error)', async () => {
+    const { code, stderr } = await provision('.', 'schema', '--modules', 'package.json', '-o', join(root, 'none'));
+    expect(stderr).toBe("error: package.json: not a folder of modules\n  expected: a project's modules/ folder\n  got: a file\n");
+    expect(code).toBe(5);
+  });
 });
 
 describe('a TypeScript module', () => {
@@ -84,5 +90,11 @@ describe('provision schema --modules', () => {
     const { code, stderr } = await provision('.', 'schema', '--modules', 'no/such/modules', '-o', join(root, 'none'));
     expect(stderr).toBe("error: no/such/modules: no such folder of modules\n  expected: a project's modules/ folder\n");
     expect(code).not.toBe(0);
+  });
+
+  it('names a file given as the folder (no internal error)', async () => {
+    const { code, stderr } = await provision('.', 'schema', '--modules', 'package.json', '-o', join(root, 'none'));
+    expect(stderr).toBe("error: package.json: not a folder of modules\n  expected: a project's modules/ folder\n  got: a file\n");
+    expect(code).toBe(5);
   });
 });

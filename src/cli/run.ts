@@ -19,6 +19,7 @@ import { EXIT_USAGE } from './errors.js';
 import { checkReportFile } from './report-file.js';
 import { collect, commaList, increase, positiveInt } from './options.js';
 import '../modules/index.js';
+import { settled } from './settled.js';
 
 /** Options of `provision run`. */
 export interface RunCliOptions {
@@ -75,12 +76,12 @@ export function registerRun(program: Command): void {
 
 /** The work of `provision run`; returns the exit code. */
 export async function runCommand(playbookFile: string, opts: RunCliOptions): Promise<number> {
-  const [playbook, inventory, extraVars] = await Promise.all([
+  const [playbook, inventory, extraVars] = await settled([
     loadPlaybook(playbookFile),
     loadInventoryArg(opts.inventory),
     parseExtraVars(opts.extraVars ?? [], process.cwd()),
     opts.junit !== undefined ? checkReportFile('--junit', opts.junit) : undefined,
-  ]);
+  ] as const);
   const listeners: ((e: RunEvent) => void)[] = [];
   if (opts.json) listeners.push(jsonReporter((l) => process.stdout.write(l)));
   else {

@@ -3,11 +3,16 @@ import { ProvisionError } from '../errors.js';
 import { assertLabName, assertLinuxRoot } from './checks.js';
 import { listLabs, readState, type HostState, type LabState } from './state.js';
 
-/** A host of a lab (of any lab when no name is given), or a ProvisionError naming the hosts that exist. */
-export async function findHost(name: string | undefined, host: string): Promise<HostState & { lab: LabState }> {
+/** The labs a command looks at: the one named (checked), or every lab on this machine. */
+export async function labsNamed(name: string | undefined): Promise<string[]> {
   assertLinuxRoot();
   if (name !== undefined) assertLabName(name);
-  const labs = name ? [name] : await listLabs();
+  return name ? [name] : await listLabs();
+}
+
+/** A host of a lab (of any lab when no name is given), or a ProvisionError naming the hosts that exist. */
+export async function findHost(name: string | undefined, host: string): Promise<HostState & { lab: LabState }> {
+  const labs = await labsNamed(name);
   const known: string[] = [];
   for (const n of labs) {
     const state = await readState(n);

@@ -5,10 +5,10 @@ import { memoryBytes } from './cgroups.js';
 import { assertLabName, assertLinuxRoot } from './checks.js';
 import { teardown } from './down.js';
 import { execInHost, nsenterArgv, requireInit } from './exec.js';
-import { findHost } from './find.js';
+import { findHost, labsNamed } from './find.js';
 import { sshOptions } from './ready.js';
 import { labInfo, type LabInfo } from './up.js';
-import { listLabs, readState, type LabState } from './state.js';
+import { readState, type LabState } from './state.js';
 import type { RunResult } from './run.js';
 
 export { labUp, hostName, type LabInfo, type LabUpOptions } from './up.js';
@@ -50,9 +50,7 @@ export async function labDown(name = 'lab'): Promise<boolean> {
 
 /** Status of one lab, or of every lab on this machine when no name is given. */
 export async function labStatus(name?: string): Promise<LabStatus[]> {
-  assertLinuxRoot();
-  if (name !== undefined) assertLabName(name);
-  const names = name ? [name] : await listLabs();
+  const names = await labsNamed(name);
   const out: LabStatus[] = [];
   for (const n of names) {
     const s = await readState(n);
